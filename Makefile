@@ -1,0 +1,87 @@
+# Binck Praktijk Academie matchmaking service.
+#
+#   make          build build/bpa-server
+#   make run      install what is missing, start a local PostgreSQL (unless
+#                 BPA_DATABASE_URL is set), migrate it and serve on 127.0.0.1:8080
+#   make test     install what is missing, build with sanitizers, run every test
+#   make format   format the C sources with the committed .clang-format
+#   make clean    remove build output
+
+CC      ?= cc
+PKGS    := libmicrohttpd jansson libsodium libpq
+STD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes
+INCLUDE := -Iserver -Imatcher -Itests/support
+
+# pkg-config is asked lazily so that `make clean` works before the
+# dependencies are installed.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+CHECK_LIBS = $(shell pkg-config --libs check)
+CURL_LIBS  = $(shell pkg-config --libs libcurl)
+
+REL_FLAGS := -O2 -g
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+             -fno-sanitize-recover=undefined
+
+SERVER_SRC := $(sort $(wildcard server/*.c server/db/*.c server/handlers/*.c))
+SERVER_LIB := $(filter-out server/main.c,$(SERVER_SRC))
+UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
+INTEG_SRC  := $(sort $(wildcard tests/integration/*_test.c))
+SUPPORT    := $(sort $(wildcard tests/support/*.c))
+C_FILES    := $(SERVER_SRC) $(UNIT_SRC) $(INTEG_SRC) $(SUPPORT) \
+              $(wildcard server/*.h server/db/*.h server/handlers/*.h tests/support/*.h)
+
+REL := build/rel
+SAN := build/san
+
+.PHONY: all build run test unit integration contract deps format check-format clean
+all build: build/bpa-server
+
+build/bpa-server: $(SERVER_SRC:%.c=$(REL)/%.o)
+	$(CC) $(REL_FLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(REL)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(REL_FLAGS) $(INCLUDE) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(SAN)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(SAN_FLAGS) $(INCLUDE) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+# Test binaries, all built with AddressSanitizer and UBSan; the integration
+# tests run the sanitized daemon too.
+$(SAN)/bpa-server: $(SERVER_SRC:%.c=$(SAN)/%.o)
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(SAN)/unit-tests: $(UNIT_SRC:%.c=$(SAN)/%.o) $(SERVER_LIB:%.c=$(SAN)/%.o)
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+
+INTEG_BINS := $(INTEG_SRC:tests/integration/%.c=$(SAN)/integration/%)
+$(SAN)/integration/%: $(SAN)/tests/integration/%.o $(SUPPORT:%.c=$(SAN)/%.o) \
+                      $(SERVER_LIB:%.c=$(SAN)/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS) $(CURL_LIBS)
+
+deps:
+	@scripts/install-deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory build
+	@scripts/run.sh
+
+# `make test` is what CI runs: set-up, then every test; it fails when any fails.
+test: deps
+	@$(MAKE) --no-print-directory $(SAN)/bpa-server $(SAN)/unit-tests $(INTEG_BINS)
+	@scripts/test.sh $(SAN) $(INTEG_BINS)
+
+format:
+	clang-format -i $(C_FILES)
+
+check-format:
+	@clang-format --dry-run --Werror $(C_FILES) && echo "format: clean"
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,201 @@
+/* Configuration parsing. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum kind { STRING, NUMBER, FLAG, LEVEL };
+
+struct option_spec {
+    const char *flag;
+    const char *env;
+    enum kind kind;
+    size_t offset;
+    unsigned long min, max;
+    const char *help;
+};
+
+#define AT(field) offsetof(struct bpa_config, field)
+
+static const struct option_spec options[] = {
+    {"--listen", "BPA_LISTEN_ADDRESS", STRING, AT(listen_address), 0, 0,
+     "IPv4 or IPv6 address to listen on (default 127.0.0.1)"},
+    {"--port", "BPA_PORT", NUMBER, AT(port), 1, 65535, "TCP port (default 8080)"},
+    {"--database-url", "BPA_DATABASE_URL", STRING, AT(database_url), 0, 0,
+     "PostgreSQL connection URL or conninfo string (required)"},
+    {"--workers", "BPA_WORKERS", NUMBER, AT(workers), 1, 10000,
+     "concurrent HTTP connections, one thread each (default 64)"},
+    {"--db-connections", "BPA_DB_CONNECTIONS", NUMBER, AT(db_connections), 1, 1000,
+     "database connections in the pool (default 8)"},
+    {"--max-body-bytes", "BPA_MAX_BODY_BYTES", NUMBER, AT(max_body_bytes), 1, 1UL << 30,
+     "largest accepted request body in bytes (default 1048576)"},
+    {"--shutdown-timeout", "BPA_SHUTDOWN_TIMEOUT", NUMBER, AT(shutdown_timeout_s), 0, 3600,
+     "seconds to let requests in flight finish on SIGTERM (default 30)"},
+    {"--log-level", "BPA_LOG_LEVEL", LEVEL, AT(log_level), 0, 0,
+     "debug, info, warn or error (default info)"},
+    {"--schema-dir", "BPA_SCHEMA_DIR", STRING, AT(schema_dir), 0, 0,
+     "folder of NNNN_name.sql migrations (default schema)"},
+    {"--migrate", "BPA_MIGRATE", FLAG, AT(migrate), 0, 0,
+     "apply pending migrations before serving"},
+    {"--enable-test-routes", "BPA_TEST_ROUTES", FLAG, AT(test_routes), 0, 0,
+     "serve the /v1/_test routes the integration tests use; never in production"},
+};
+
+#define OPTION_COUNT (sizeof options / sizeof options[0])
+
+static void set_defaults(struct bpa_config *config)
+{
+    *config = (struct bpa_config){
+        .command = BPA_CMD_SERVE,
+        .listen_address = "127.0.0.1",
+        .port = 8080,
+        .database_url = NULL,
+        .workers = 64,
+        .db_connections = 8,
+        .max_body_bytes = 1024 * 1024,
+        .shutdown_timeout_s = 30,
+        .log_level = BPA_LOG_INFO,
+        .schema_dir = "schema",
+    };
+}
+
+static int fail(char *error, size_t size, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(char *error, size_t size, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    vsnprintf(error, size, format, args);
+    va_end(args);
+    return -1;
+}
+
+static int parse_flag_value(const char *text, bool *out)
+{
+    static const char *const yes[] = {"1", "true", "yes", "on"};
+    static const char *const no[] = {"0", "false", "no", "off", ""};
+    for (unsigned i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        if (strcmp(text, yes[i]) == 0)
+            return *out = true, 0;
+    for (unsigned i = 0; i < sizeof no / sizeof no[0]; i++)
+        if (strcmp(text, no[i]) == 0)
+            return *out = false, 0;
+    return -1;
+}
+
+/* Stores `value` (from `source`, a flag or variable name) into `config`. */
+static int apply(struct bpa_config *config, const struct option_spec *spec, const char *source,
+                 const char *value, char *error, size_t size)
+{
+    char *field = (char *)config + spec->offset;
+    switch (spec->kind) {
+    case STRING:
+        if (value[0] == '\0')
+            return fail(error, size, "%s: must not be empty", source);
+        *(const char **)(void *)field = value;
+        return 0;
+    case NUMBER: {
+        char *end = NULL;
+        errno = 0;
+        unsigned long n = strtoul(value, &end, 10);
+        if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno == ERANGE)
+            return fail(error, size, "%s: '%s' is not a whole number", source, value);
+        if (n < spec->min || n > spec->max)
+            return fail(error, size, "%s: %lu is outside %lu..%lu", source, n, spec->min,
+                        spec->max);
+        *(unsigned long *)(void *)field = n;
+        return 0;
+    }
+    case FLAG:
+        if (parse_flag_value(value, (bool *)(void *)field) != 0)
+            return fail(error, size, "%s: '%s' is not one of true/false/1/0/yes/no", source, value);
+        return 0;
+    case LEVEL:
+        if (!bpa_log_level_parse(value, (enum bpa_log_level *)(void *)field))
+            return fail(error, size, "%s: '%s' is not one of debug, info, warn, error", source,
+                        value);
+        return 0;
+    }
+    return fail(error, size, "%s: unsupported option kind", source);
+}
+
+static const struct option_spec *find_flag(const char *name, size_t len)
+{
+    for (size_t i = 0; i < OPTION_COUNT; i++)
+        if (strlen(options[i].flag) == len && strncmp(options[i].flag, name, len) == 0)
+            return &options[i];
+    return NULL;
+}
+
+int bpa_config_load(struct bpa_config *config, int argc, char *const argv[],
+                    bpa_getenv_fn getenv_fn, char *error, size_t error_size)
+{
+    set_defaults(config);
+    for (size_t i = 0; i < OPTION_COUNT; i++) {
+        const char *value = getenv_fn(options[i].env);
+        if (value && apply(config, &options[i], options[i].env, value, error, error_size) != 0)
+            return -1;
+    }
+
+    bool have_command = false;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            config->help = true;
+            continue;
+        }
+        if (strncmp(arg, "--", 2) != 0) {
+            if (have_command)
+                return fail(error, error_size, "unexpected argument '%s'", arg);
+            if (strcmp(arg, "serve") == 0)
+                config->command = BPA_CMD_SERVE;
+            else if (strcmp(arg, "migrate") == 0)
+                config->command = BPA_CMD_MIGRATE;
+            else
+                return fail(error, error_size, "unknown command '%s' (try --help)", arg);
+            have_command = true;
+            continue;
+        }
+        const char *equals = strchr(arg, '=');
+        size_t name_len = equals ? (size_t)(equals - arg) : strlen(arg);
+        const struct option_spec *spec = find_flag(arg, name_len);
+        if (!spec)
+            return fail(error, error_size, "unknown option '%.*s' (try --help)", (int)name_len,
+                        arg);
+        const char *value = equals ? equals + 1 : NULL;
+        if (!value && spec->kind == FLAG)
+            value = "true";
+        if (!value) {
+            if (i + 1 >= argc)
+                return fail(error, error_size, "%s needs a value", spec->flag);
+            value = argv[++i];
+        }
+        if (apply(config, spec, spec->flag, value, error, error_size) != 0)
+            return -1;
+    }
+
+    if (!config->help && !config->database_url)
+        return fail(error, error_size, "no database: set BPA_DATABASE_URL or pass --database-url");
+    return 0;
+}
+
+void bpa_config_usage(FILE *out, const char *program)
+{
+    fprintf(out,
+            "usage: %s [serve|migrate] [options]\n"
+            "\n"
+            "  serve     serve the HTTP API (the default)\n"
+            "  migrate   apply pending schema migrations and exit\n"
+            "\n"
+            "Every option can also be set by the environment variable beside it;\n"
+            "a flag wins over its variable.\n\n",
+            program);
+    for (size_t i = 0; i < OPTION_COUNT; i++) {
+        const struct option_spec *o = &options[i];
+        fprintf(out, "  %-22s %-22s %s\n", o->flag, o->env, o->help);
+    }
+    fprintf(out, "  %-22s %-22s %s\n", "--help", "", "show this text");
+}

@@ -1,0 +1,51 @@
+/* What the files of server/db/ share and nobody else sees. */
+#ifndef BPA_DB_INTERNAL_H
+#define BPA_DB_INTERNAL_H
+
+#include "db.h"
+
+#include <libpq-fe.h>
+#include <stdatomic.h>
+
+struct bpa_db_counters {
+    atomic_uint_fast64_t connects, connect_failures;
+    atomic_uint_fast64_t query_errors, unavailable_errors, tx_retries;
+};
+
+struct bpa_db_conn {
+    PGconn *pg;
+    const char *url;                  /* borrowed from the pool */
+    struct bpa_db_counters *counters; /* the pool's */
+    unsigned last_attempts;
+    bool in_use;
+};
+
+/* The prepared statements, made on every connect. */
+enum bpa_db_statement {
+    BPA_STMT_SCHEMA_CURRENT,
+    BPA_STMT_ECHO_JSON,
+    BPA_STMT_COUNT,
+};
+
+/* Opens a connection to `url` with the service's session defaults.
+ * Returns NULL and writes libpq's reason into `error` on failure. */
+PGconn *bpa_db_open(const char *url, char *error, size_t error_size);
+
+/* (Re)opens `conn` and prepares every statement. */
+enum bpa_db_status bpa_db_conn_reconnect(struct bpa_db_conn *conn);
+
+/* The status a finished result stands for (`result` may be NULL). */
+enum bpa_db_status bpa_db_classify(PGconn *pg, const PGresult *result);
+
+/* Runs a prepared statement. On OK, *result holds rows the caller clears;
+ * otherwise *result is NULL and the error is counted and logged. */
+enum bpa_db_status bpa_db_exec(struct bpa_db_conn *conn, enum bpa_db_statement statement, int count,
+                               const char *const *values, PGresult **result);
+
+/* Runs SQL text without parameters (BEGIN, COMMIT ...). */
+enum bpa_db_status bpa_db_command(struct bpa_db_conn *conn, const char *sql);
+
+/* Rolls back whatever transaction `conn` is in, after draining results. */
+void bpa_db_abandon_transaction(struct bpa_db_conn *conn);
+
+#endif

@@ -1,0 +1,344 @@
+/* libmicrohttpd glue: routing, body handling, replies, request ids, the
+ * request log and metrics. Thread per connection: handlers block on the
+ * database, which must not stall other connections. */
+#include "http.h"
+
+#include "log.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+/* How long a request waits for a pooled database connection. */
+#define DB_ACQUIRE_WAIT_MS 5000
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static int queue(struct bpa_request *request, unsigned status, struct MHD_Response *response,
+                 const char *content_type)
+{
+    if (!response)
+        return MHD_NO;
+    MHD_add_response_header(response, "X-Request-Id", request->id);
+    MHD_add_response_header(response, "Content-Type", content_type);
+    MHD_add_response_header(response, "Cache-Control", "no-store");
+    MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+    if (atomic_load(&request->server->shutting_down))
+        MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
+    request->status = status;
+    enum MHD_Result rc = MHD_queue_response(request->connection, status, response);
+    MHD_destroy_response(response);
+    return rc;
+}
+
+int bpa_reply_text(struct bpa_request *request, unsigned status, const char *content_type,
+                   const char *text, size_t len)
+{
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(len, (void *)text, MHD_RESPMEM_MUST_COPY);
+    return queue(request, status, response, content_type);
+}
+
+int bpa_reply_json(struct bpa_request *request, unsigned status, json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(body);
+    if (!text)
+        return MHD_NO;
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    if (!response)
+        free(text);
+    return queue(request, status, response, "application/json");
+}
+
+int bpa_reply_error(struct bpa_request *request, enum bpa_error error, const char *message,
+                    json_t *details)
+{
+    return bpa_reply_json(request, bpa_error_info(error)->status,
+                          bpa_error_envelope(error, message, details, request->id));
+}
+
+enum bpa_error bpa_error_from_db(enum bpa_db_status status)
+{
+    switch (status) {
+    case BPA_DB_UNAVAILABLE:
+        return BPA_ERR_DATABASE_UNAVAILABLE;
+    case BPA_DB_BUSY:
+    case BPA_DB_RETRY: /* contention that outlasted every retry */
+        return BPA_ERR_DATABASE_BUSY;
+    default:
+        return BPA_ERR_INTERNAL_ERROR;
+    }
+}
+
+static int reply_method_not_allowed(struct bpa_request *request, const char *allow)
+{
+    json_t *body = bpa_error_envelope(BPA_ERR_METHOD_NOT_ALLOWED, NULL, NULL, request->id);
+    char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(body);
+    if (!text)
+        return MHD_NO;
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    if (!response) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(response, "Allow", allow);
+    return queue(request, 405, response, "application/json");
+}
+
+static bool is_json_media_type(const char *content_type)
+{
+    static const char json[] = "application/json";
+    if (!content_type || strncasecmp(content_type, json, sizeof json - 1) != 0)
+        return false;
+    char after = content_type[sizeof json - 1];
+    return after == '\0' || after == ';' || after == ' ';
+}
+
+/* The checks that need only the headers: media type and declared size. */
+static enum bpa_error check_body_headers(struct bpa_request *request)
+{
+    const char *length =
+        MHD_lookup_connection_value(request->connection, MHD_HEADER_KIND, "Content-Length");
+    const char *chunked =
+        MHD_lookup_connection_value(request->connection, MHD_HEADER_KIND, "Transfer-Encoding");
+    unsigned long long declared = length ? strtoull(length, NULL, 10) : 0;
+    if (declared == 0 && !chunked)
+        return BPA_ERR_COUNT; /* no body */
+    if (declared > request->server->config->max_body_bytes)
+        return BPA_ERR_PAYLOAD_TOO_LARGE;
+    const char *type =
+        MHD_lookup_connection_value(request->connection, MHD_HEADER_KIND, "Content-Type");
+    if (!is_json_media_type(type))
+        return BPA_ERR_UNSUPPORTED_MEDIA_TYPE;
+    return BPA_ERR_COUNT;
+}
+
+static void receive_chunk(struct bpa_request *request, const char *data, size_t size)
+{
+    if (request->upload_error != BPA_ERR_COUNT)
+        return; /* discarding the rest of a refused body */
+    size_t cap = request->server->config->max_body_bytes;
+    if (size > cap - request->body_len) {
+        request->upload_error = BPA_ERR_PAYLOAD_TOO_LARGE;
+        free(request->body);
+        request->body = NULL;
+        request->body_len = 0;
+        return;
+    }
+    char *grown = realloc(request->body, request->body_len + size + 1);
+    if (!grown) {
+        request->upload_error = BPA_ERR_INTERNAL_ERROR;
+        return;
+    }
+    memcpy(grown + request->body_len, data, size);
+    request->body = grown;
+    request->body_len += size;
+    request->body[request->body_len] = '\0';
+}
+
+static int reply_malformed_json(struct bpa_request *request, const json_error_t *parse)
+{
+    json_t *details = json_pack("[{s:s, s:s, s:i, s:i}]", "field", "body", "problem", parse->text,
+                                "line", parse->line, "column", parse->column);
+    char message[256];
+    snprintf(message, sizeof message, "the request body is not valid JSON (line %d, column %d)",
+             parse->line, parse->column);
+    return bpa_reply_error(request, BPA_ERR_MALFORMED_JSON, message, details);
+}
+
+/* The last call for a request: the body is in; run the handler. */
+static int dispatch(struct bpa_request *request)
+{
+    if (request->upload_error != BPA_ERR_COUNT)
+        return bpa_reply_error(request, request->upload_error, NULL, NULL);
+    if (request->body_len) {
+        json_error_t parse;
+        request->json = json_loadb(request->body, request->body_len,
+                                   JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &parse);
+        if (!request->json)
+            return reply_malformed_json(request, &parse);
+    }
+    if (!(request->route->flags & BPA_ROUTE_NEEDS_DB))
+        return request->route->handler(request);
+
+    enum bpa_db_status status =
+        bpa_db_pool_acquire(request->server->pool, DB_ACQUIRE_WAIT_MS, &request->db);
+    if (status != BPA_DB_OK)
+        return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
+    int rc = request->route->handler(request);
+    bpa_db_pool_release(request->server->pool, request->db);
+    request->db = NULL;
+    return rc;
+}
+
+/* The first call for a request: only its headers are known. */
+static int begin(struct bpa_server *server, struct bpa_request *request)
+{
+    char allow[64];
+    switch (bpa_router_match(server->routes, server->route_count, request->method, request->path,
+                             &request->route_index, &request->params, allow, sizeof allow)) {
+    case BPA_ROUTE_NOT_FOUND:
+        return bpa_reply_error(request, BPA_ERR_NOT_FOUND, NULL, NULL);
+    case BPA_ROUTE_METHOD_NOT_ALLOWED:
+        return reply_method_not_allowed(request, allow);
+    case BPA_ROUTE_FOUND:
+        break;
+    }
+    request->route = &server->routes[request->route_index];
+    enum bpa_error refused = check_body_headers(request);
+    if (refused != BPA_ERR_COUNT)
+        return bpa_reply_error(request, refused, NULL, NULL);
+    return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **context)
+{
+    (void)version;
+    struct bpa_server *server = cls;
+    struct bpa_request *request = *context;
+    if (!request) {
+        request = calloc(1, sizeof *request);
+        if (!request)
+            return MHD_NO;
+        *context = request;
+        clock_gettime(CLOCK_MONOTONIC, &request->started);
+        request->server = server;
+        request->connection = connection;
+        request->method = method;
+        request->path = url;
+        request->route_index = server->route_count;
+        request->upload_error = BPA_ERR_COUNT;
+        bpa_request_id_choose(
+            MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "X-Request-Id"), request->id);
+        pthread_mutex_lock(&server->lock);
+        server->in_flight++;
+        pthread_mutex_unlock(&server->lock);
+        return (enum MHD_Result)begin(server, request);
+    }
+    if (request->status) {
+        *upload_data_size = 0; /* answered from the headers; the body is dropped */
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        receive_chunk(request, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    return (enum MHD_Result)dispatch(request);
+}
+
+static void log_request(const struct bpa_request *request, enum MHD_RequestTerminationCode how,
+                        double seconds)
+{
+    json_t *fields = json_pack("{s:s, s:s, s:s, s:s, s:i, s:f, s:n}", "request_id", request->id,
+                               "method", request->method, "path", request->path, "route",
+                               request->route ? request->route->pattern : "unmatched", "status",
+                               (int)request->status, "duration_ms", seconds * 1000.0, "principal");
+    if (how != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+        json_object_set_new(fields, "aborted", json_true());
+    bpa_log(BPA_LOG_INFO, "request", fields);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *connection, void **context,
+                         enum MHD_RequestTerminationCode how)
+{
+    (void)connection;
+    struct bpa_server *server = cls;
+    struct bpa_request *request = *context;
+    if (!request)
+        return;
+    double seconds = seconds_since(&request->started);
+    log_request(request, how, seconds);
+    bpa_metrics_observe(server->metrics, request->route_index, request->status, seconds);
+    json_decref(request->json);
+    free(request->body);
+    free(request);
+    *context = NULL;
+    pthread_mutex_lock(&server->lock);
+    if (--server->in_flight == 0)
+        pthread_cond_broadcast(&server->idle);
+    pthread_mutex_unlock(&server->lock);
+}
+
+static void on_mhd_error(void *cls, const char *format, va_list args)
+{
+    (void)cls;
+    char message[512];
+    vsnprintf(message, sizeof message, format, args);
+    message[strcspn(message, "\n")] = '\0';
+    bpa_log(BPA_LOG_WARN, "http_error", json_pack("{s:s}", "message", message));
+}
+
+int bpa_http_start(struct bpa_server *server, char *error, size_t error_size)
+{
+    const struct bpa_config *config = server->config;
+    struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
+                             .ai_socktype = SOCK_STREAM};
+    struct addrinfo *address = NULL;
+    char port[8];
+    snprintf(port, sizeof port, "%lu", config->port);
+    int gai = getaddrinfo(config->listen_address, port, &hints, &address);
+    if (gai != 0) {
+        snprintf(error, error_size, "listen address '%s': %s", config->listen_address,
+                 gai_strerror(gai));
+        return -1;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (address->ai_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    server->daemon = MHD_start_daemon(
+        flags, (uint16_t)config->port, NULL, NULL, on_request, server, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_error, NULL, /* first, to catch every message */
+        MHD_OPTION_SOCK_ADDR, address->ai_addr, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)config->workers, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, server, MHD_OPTION_END);
+    freeaddrinfo(address);
+    if (!server->daemon) {
+        snprintf(error, error_size, "cannot listen on %s port %lu: %s", config->listen_address,
+                 config->port, errno ? strerror(errno) : "libmicrohttpd refused to start");
+        return -1;
+    }
+    return 0;
+}
+
+void bpa_http_stop(struct bpa_server *server)
+{
+    atomic_store(&server->shutting_down, true);
+    MHD_socket listener = MHD_quiesce_daemon(server->daemon);
+    if (listener != MHD_INVALID_SOCKET)
+        close(listener);
+
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += (time_t)server->config->shutdown_timeout_s;
+    pthread_mutex_lock(&server->lock);
+    if (server->in_flight)
+        bpa_log(BPA_LOG_INFO, "draining", json_pack("{s:i}", "in_flight", server->in_flight));
+    while (server->in_flight &&
+           pthread_cond_timedwait(&server->idle, &server->lock, &deadline) != ETIMEDOUT)
+        ;
+    if (server->in_flight)
+        bpa_log(BPA_LOG_WARN, "drain_timeout", json_pack("{s:i}", "in_flight", server->in_flight));
+    pthread_mutex_unlock(&server->lock);
+    MHD_stop_daemon(server->daemon);
+    server->daemon = NULL;
+}

@@ -1,0 +1,74 @@
+/* The libmicrohttpd glue: the server's state, the request context a
+ * handler gets, and the reply helpers. Every reply carries X-Request-Id;
+ * every error uses the envelope of errors.h. */
+#ifndef BPA_HTTP_H
+#define BPA_HTTP_H
+
+#include "config.h"
+#include "db/db.h"
+#include "db/migrate.h"
+#include "errors.h"
+#include "metrics.h"
+#include "request_id.h"
+#include "router.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+
+struct MHD_Daemon;
+struct MHD_Connection;
+
+struct bpa_server {
+    const struct bpa_config *config;
+    struct bpa_db_pool *pool;
+    const struct bpa_migrations *migrations;
+    struct bpa_metrics *metrics;
+    const struct bpa_route *routes;
+    size_t route_count;
+    struct MHD_Daemon *daemon;
+    pthread_mutex_t lock;
+    pthread_cond_t idle;
+    unsigned in_flight; /* requests between their headers and their last byte sent */
+    atomic_bool shutting_down;
+};
+
+/* One request, from its headers to its completion. Strings borrowed from
+ * libmicrohttpd live as long as the request. */
+struct bpa_request {
+    struct bpa_server *server;
+    struct MHD_Connection *connection;
+    const char *method;
+    const char *path;
+    char id[BPA_REQUEST_ID_MAX + 1];
+    struct timespec started;
+    const struct bpa_route *route; /* NULL when no route matched */
+    size_t route_index;            /* route_count when no route matched */
+    struct bpa_route_params params;
+    char *body; /* the raw body, owned */
+    size_t body_len;
+    enum bpa_error upload_error; /* BPA_ERR_COUNT, or the error to answer once the body is in */
+    json_t *json;                /* the parsed body (owned), NULL when there was none */
+    struct bpa_db_conn *db;      /* for BPA_ROUTE_NEEDS_DB routes, during the handler */
+    unsigned status;             /* the status answered, for the log and metrics */
+};
+
+/* Replies. Each returns the libmicrohttpd result the handler returns. */
+int bpa_reply_json(struct bpa_request *request, unsigned status, json_t *body /* stolen */);
+int bpa_reply_error(struct bpa_request *request, enum bpa_error error,
+                    const char *message /* NULL: the table's */, json_t *details /* stolen */);
+int bpa_reply_text(struct bpa_request *request, unsigned status, const char *content_type,
+                   const char *text, size_t len /* copied */);
+
+/* The error a database status stands for, when it is not OK. */
+enum bpa_error bpa_error_from_db(enum bpa_db_status status);
+
+/* Starts serving on the configured address. 0, or -1 with a reason. */
+int bpa_http_start(struct bpa_server *server, char *error, size_t error_size);
+
+/* Stops accepting, lets requests in flight finish (up to the configured
+ * shutdown timeout), then stops. */
+void bpa_http_stop(struct bpa_server *server);
+
+#endif

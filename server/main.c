@@ -1,0 +1,152 @@
+/* bpa-server: configuration, start-up checks, signals, and an orderly stop. */
+#include "config.h"
+#include "http.h"
+#include "log.h"
+#include "routes.h"
+
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How long start-up waits for the database to accept connections. */
+#define STARTUP_DB_WAIT_S 30
+
+static const char *env(const char *name)
+{
+    return getenv(name);
+}
+
+/* Waits for the database, or for a stop signal (false then). */
+static bool wait_for_database(const char *url, const sigset_t *stop_signals)
+{
+    char error[512];
+    for (int waited = 0;; waited++) {
+        if (bpa_db_ping(url, error, sizeof error) == BPA_DB_OK)
+            return true;
+        if (waited >= STARTUP_DB_WAIT_S) {
+            bpa_log(BPA_LOG_ERROR, "database_unreachable", json_pack("{s:s}", "message", error));
+            return false;
+        }
+        if (waited % 5 == 0)
+            bpa_log(BPA_LOG_WARN, "waiting_for_database", json_pack("{s:s}", "message", error));
+        struct timespec second = {.tv_sec = 1};
+        if (sigtimedwait(stop_signals, NULL, &second) > 0)
+            return false;
+    }
+}
+
+/* Applies pending migrations when asked, then insists the schema is current. */
+static bool prepare_schema(const struct bpa_config *config, const struct bpa_migrations *set)
+{
+    char error[1024];
+    if (config->migrate || config->command == BPA_CMD_MIGRATE) {
+        unsigned applied = 0;
+        if (bpa_migrations_apply(config->database_url, set, &applied, error, sizeof error) != 0) {
+            bpa_log(BPA_LOG_ERROR, "migration_failed", json_pack("{s:s}", "message", error));
+            return false;
+        }
+        bpa_log(BPA_LOG_INFO, "migrations_done",
+                json_pack("{s:i, s:i}", "applied", applied, "known", (int)set->count));
+    }
+    if (bpa_migrations_verify(config->database_url, set, error, sizeof error) != 0) {
+        bpa_log(BPA_LOG_ERROR, "schema_not_current", json_pack("{s:s}", "message", error));
+        return false;
+    }
+    return true;
+}
+
+static int serve(const struct bpa_config *config, const struct bpa_migrations *migrations,
+                 sigset_t *stop_signals)
+{
+    size_t route_count = 0;
+    struct bpa_route *routes = bpa_routes_enabled(config->test_routes, &route_count);
+    const char **methods = calloc(route_count + 1, sizeof *methods);
+    const char **patterns = calloc(route_count + 1, sizeof *patterns);
+    struct bpa_server server = {
+        .config = config,
+        .migrations = migrations,
+        .routes = routes,
+        .route_count = route_count,
+        .pool = bpa_db_pool_new(config->database_url, (unsigned)config->db_connections),
+    };
+    int rc = 1;
+    if (!routes || !methods || !patterns || !server.pool)
+        goto out;
+    for (size_t i = 0; i < route_count; i++) {
+        methods[i] = routes[i].method;
+        patterns[i] = routes[i].pattern;
+    }
+    if (!(server.metrics = bpa_metrics_new(route_count, methods, patterns)))
+        goto out;
+    pthread_mutex_init(&server.lock, NULL);
+    pthread_cond_init(&server.idle, NULL);
+
+    char error[512];
+    if (bpa_http_start(&server, error, sizeof error) != 0) {
+        bpa_log(BPA_LOG_ERROR, "listen_failed", json_pack("{s:s}", "message", error));
+        goto out_sync;
+    }
+    bpa_log(BPA_LOG_INFO, "listening",
+            json_pack("{s:s, s:i, s:i, s:i, s:b}", "address", config->listen_address, "port",
+                      (int)config->port, "workers", (int)config->workers, "db_connections",
+                      (int)config->db_connections, "test_routes", config->test_routes));
+    int signal_number = 0;
+    sigwait(stop_signals, &signal_number);
+    bpa_log(BPA_LOG_INFO, "stopping", json_pack("{s:s}", "signal", strsignal(signal_number)));
+    bpa_http_stop(&server);
+    rc = 0;
+out_sync:
+    pthread_cond_destroy(&server.idle);
+    pthread_mutex_destroy(&server.lock);
+out:
+    bpa_metrics_free(server.metrics);
+    bpa_db_pool_free(server.pool);
+    free(patterns);
+    free(methods);
+    free(routes);
+    if (rc == 0)
+        bpa_log(BPA_LOG_INFO, "stopped", NULL);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct bpa_config config;
+    char error[512];
+    if (bpa_config_load(&config, argc, argv, env, error, sizeof error) != 0) {
+        fprintf(stderr, "bpa-server: %s\n", error);
+        return 2;
+    }
+    if (config.help) {
+        bpa_config_usage(stdout, "bpa-server");
+        return 0;
+    }
+    bpa_log_set_level(config.log_level);
+    if (sodium_init() < 0) {
+        bpa_log(BPA_LOG_ERROR, "sodium_init_failed", NULL);
+        return 1;
+    }
+
+    /* Every thread inherits this mask; the main thread takes the stop
+     * signals with sigwait, so no handler runs in a random thread. */
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+
+    struct bpa_migrations migrations;
+    if (bpa_migrations_load(config.schema_dir, &migrations, error, sizeof error) != 0) {
+        bpa_log(BPA_LOG_ERROR, "schema_unreadable", json_pack("{s:s}", "message", error));
+        return 1;
+    }
+    int rc = 1;
+    if (wait_for_database(config.database_url, &stop_signals) &&
+        prepare_schema(&config, &migrations))
+        rc = config.command == BPA_CMD_MIGRATE ? 0 : serve(&config, &migrations, &stop_signals);
+    bpa_migrations_free(&migrations);
+    return rc;
+}
