@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `make run`: serve the API. Without BPA_DATABASE_URL a PostgreSQL cluster is
+# started in var/pg/ (kept between runs) and stopped again when the daemon
+# stops. Extra arguments go to bpa-server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [[ -z "${BPA_DATABASE_URL:-}" ]]; then
+    scripts/pg-local.sh start var/pg
+    trap 'echo "stopping the local PostgreSQL in var/pg"; scripts/pg-local.sh stop var/pg' EXIT
+    BPA_DATABASE_URL=$(scripts/pg-local.sh url var/pg)
+    export BPA_DATABASE_URL
+fi
+
+echo "serving on http://${BPA_LISTEN_ADDRESS:-127.0.0.1}:${BPA_PORT:-8080} (Ctrl-C stops)"
+# Not exec: the EXIT trap must run after the daemon has stopped. Ctrl-C
+# reaches the daemon, which stops gracefully and exits 0.
+build/bpa-server --migrate "$@"

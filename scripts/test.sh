@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `make test` after the build: the format check, the unit tests, the OpenAPI
+# lint, then every integration test binary. Runs them all and fails if any
+# failed. Usage: test.sh BUILD_DIR INTEGRATION_BINARY...
+set -uo pipefail
+cd "$(dirname "$0")/.."
+build=$1
+shift
+
+export BPA_SERVER_BIN="$build/bpa-server"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export CK_VERBOSITY=${CK_VERBOSITY:-normal}
+
+failed=()
+step() {
+    local name=$1
+    shift
+    echo "== $name"
+    if ! "$@"; then
+        failed+=("$name")
+    fi
+}
+
+step "format" make --no-print-directory check-format
+step "unit" "$build/unit-tests"
+step "openapi lint" scripts/lint-openapi.sh
+for binary in "$@"; do
+    step "integration: $(basename "$binary")" "$binary"
+done
+
+echo
+if [[ ${#failed[@]} -gt 0 ]]; then
+    echo "FAILED: ${failed[*]}"
+    exit 1
+fi
+echo "all tests passed"

@@ -1,0 +1,418 @@
+/* The integration-test harness. */
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void die(const char *what, const char *detail)
+{
+    fprintf(stderr, "harness: %s: %s\n", what, detail ? detail : "");
+    exit(2);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return strdup("");
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = calloc(1, (size_t)size + 1);
+    if (text && fread(text, 1, (size_t)size, f) != (size_t)size)
+        text[0] = '\0';
+    fclose(f);
+    return text;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec t = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+    nanosleep(&t, NULL);
+}
+
+/* --- database --- */
+
+static void pg_local(const struct harness_db *db, const char *verb)
+{
+    char command[512];
+    snprintf(command, sizeof command, "BPA_PG_FSYNC=off scripts/pg-local.sh %s '%s' >/dev/null",
+             verb, db->cluster_dir);
+    if (system(command) != 0)
+        die("scripts/pg-local.sh failed", verb);
+}
+
+static PGresult *admin_exec(const struct harness_db *db, const char *sql)
+{
+    PGconn *pg = PQconnectdb(db->admin_url);
+    if (PQstatus(pg) != CONNECTION_OK)
+        die("cannot connect to the test server", PQerrorMessage(pg));
+    PGresult *r = PQexec(pg, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+        die(sql, PQresultErrorMessage(r));
+    PQfinish(pg);
+    return r;
+}
+
+/* A conninfo string for database `name` with every other setting of `pg`. */
+static void conninfo_for(PGconn *pg, const char *name, char *out, size_t size)
+{
+    PQconninfoOption *options = PQconninfo(pg);
+    size_t used = 0;
+    for (PQconninfoOption *o = options; o && o->keyword; o++) {
+        if (!o->val || !*o->val || strcmp(o->keyword, "dbname") == 0)
+            continue;
+        used += (size_t)snprintf(out + used, size - used, "%s='", o->keyword);
+        for (const char *c = o->val; *c && used + 3 < size; c++) {
+            if (*c == '\'' || *c == '\\')
+                out[used++] = '\\';
+            out[used++] = *c;
+        }
+        used += (size_t)snprintf(out + used, size - used, "' ");
+    }
+    snprintf(out + used, size - used, "dbname='%s'", name);
+    PQconninfoFree(options);
+}
+
+void harness_db_create(struct harness_db *db)
+{
+    memset(db, 0, sizeof *db);
+    const char *external = getenv("BPA_DATABASE_URL");
+    if (external && *external) {
+        snprintf(db->admin_url, sizeof db->admin_url, "%s", external);
+    } else {
+        snprintf(db->cluster_dir, sizeof db->cluster_dir, "/tmp/bpa-test.XXXXXX");
+        if (!mkdtemp(db->cluster_dir))
+            die("mkdtemp", db->cluster_dir);
+        pg_local(db, "start");
+        snprintf(db->admin_url, sizeof db->admin_url, "postgresql:///postgres?host=%s&user=bpa",
+                 db->cluster_dir);
+    }
+    unsigned char random[4];
+    randombytes_buf(random, sizeof random);
+    snprintf(db->name, sizeof db->name, "bpa_test_%d_%02x%02x%02x%02x", (int)getpid(), random[0],
+             random[1], random[2], random[3]);
+    char sql[128];
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", db->name); /* a name of our own making */
+    PQclear(admin_exec(db, sql));
+    PGconn *pg = PQconnectdb(db->admin_url);
+    conninfo_for(pg, db->name, db->url, sizeof db->url);
+    PQfinish(pg);
+}
+
+void harness_db_destroy(struct harness_db *db)
+{
+    if (harness_db_owns_cluster(db)) {
+        pg_local(db, "stop");
+        char command[512];
+        snprintf(command, sizeof command, "rm -rf '%s'", db->cluster_dir);
+        if (system(command) != 0)
+            fprintf(stderr, "harness: could not remove %s\n", db->cluster_dir);
+        return;
+    }
+    char sql[160];
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", db->name);
+    PQclear(admin_exec(db, sql));
+}
+
+void harness_db_recreate(struct harness_db *db)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", db->name);
+    PQclear(admin_exec(db, sql));
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", db->name);
+    PQclear(admin_exec(db, sql));
+}
+
+bool harness_db_owns_cluster(const struct harness_db *db)
+{
+    return db->cluster_dir[0] != '\0';
+}
+
+void harness_db_stop_server(struct harness_db *db)
+{
+    pg_local(db, "stop");
+}
+
+void harness_db_start_server(struct harness_db *db)
+{
+    pg_local(db, "start");
+}
+
+bool harness_db_value(const struct harness_db *db, const char *sql, char *out, size_t size)
+{
+    PGconn *pg = PQconnectdb(db->url);
+    PGresult *r = PQexec(pg, sql);
+    bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    if (ok)
+        snprintf(out, size, "%s", PQgetvalue(r, 0, 0));
+    else
+        fprintf(stderr, "harness: %s: %s", sql, PQresultErrorMessage(r));
+    PQclear(r);
+    PQfinish(pg);
+    return ok;
+}
+
+int harness_db_sql(const struct harness_db *db, const char *sql)
+{
+    PGconn *pg = PQconnectdb(db->url);
+    int rc = PQstatus(pg) == CONNECTION_OK ? 0 : 1;
+    if (rc == 0) {
+        PGresult *r = PQexec(pg, sql);
+        rc = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : 1;
+        if (rc)
+            fprintf(stderr, "harness: %s: %s", sql, PQresultErrorMessage(r));
+        PQclear(r);
+    }
+    PQfinish(pg);
+    return rc;
+}
+
+/* --- the daemon --- */
+
+static const char *server_binary(void)
+{
+    const char *bin = getenv("BPA_SERVER_BIN");
+    return bin && *bin ? bin : "build/san/bpa-server";
+}
+
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0)
+        die("cannot find a free port", NULL);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+static pid_t spawn(const char *const *argv, const char *output_path)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork", NULL);
+    if (pid == 0) {
+        int fd = open(output_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd < 0)
+            _exit(127);
+        dup2(fd, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        close(fd);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+bool harness_server_start(struct harness_server *server, const char *db_url,
+                          const char *const *extra, int *status)
+{
+    memset(server, 0, sizeof *server);
+    server->port = free_port();
+    snprintf(server->base_url, sizeof server->base_url, "http://127.0.0.1:%d", server->port);
+    snprintf(server->log_path, sizeof server->log_path, "/tmp/bpa-server-%d-%d.log", (int)getpid(),
+             server->port);
+    char port[16];
+    snprintf(port, sizeof port, "%d", server->port);
+    const char *argv[32] = {server_binary(),        "--database-url", db_url, "--port", port,
+                            "--enable-test-routes", "--log-level",    "debug"};
+    size_t argc = 8;
+    for (size_t i = 0; extra && extra[i] && argc < 31; i++)
+        argv[argc++] = extra[i];
+    argv[argc] = NULL;
+    server->pid = spawn(argv, server->log_path);
+
+    for (int tries = 0; tries < 600; tries++) {
+        int wstatus;
+        if (waitpid(server->pid, &wstatus, WNOHANG) == server->pid) {
+            if (status)
+                *status = wstatus;
+            server->pid = 0;
+            return false;
+        }
+        struct http_response r;
+        http_call(server, "GET", "/healthz", NULL, NULL, &r);
+        long code = r.status;
+        http_response_free(&r);
+        if (code == 200)
+            return true;
+        sleep_ms(50);
+    }
+    kill(server->pid, SIGKILL);
+    waitpid(server->pid, NULL, 0);
+    server->pid = 0;
+    die("bpa-server did not answer /healthz within 30 s; its log", server->log_path);
+    return false;
+}
+
+int harness_server_stop(struct harness_server *server, int signal_number)
+{
+    int wstatus = -1;
+    if (server->pid > 0) {
+        kill(server->pid, signal_number);
+        waitpid(server->pid, &wstatus, 0);
+        server->pid = 0;
+    }
+    return wstatus;
+}
+
+char *harness_server_log(const struct harness_server *server)
+{
+    return slurp(server->log_path);
+}
+
+int harness_run_command(const char *const *args, char **output)
+{
+    const char *argv[32] = {server_binary()};
+    size_t argc = 1;
+    for (size_t i = 0; args[i] && argc < 31; i++)
+        argv[argc++] = args[i];
+    argv[argc] = NULL;
+    char path[128];
+    snprintf(path, sizeof path, "/tmp/bpa-command-%d.log", (int)getpid());
+    int wstatus = 0;
+    waitpid(spawn(argv, path), &wstatus, 0);
+    *output = slurp(path);
+    unlink(path);
+    return wstatus;
+}
+
+/* --- HTTP --- */
+
+struct buffer {
+    char *data;
+    size_t len;
+};
+
+static size_t collect(char *data, size_t size, size_t count, void *context)
+{
+    struct buffer *b = context;
+    size_t n = size * count;
+    char *grown = realloc(b->data, b->len + n + 1);
+    if (!grown)
+        return 0;
+    memcpy(grown + b->len, data, n);
+    b->data = grown;
+    b->len += n;
+    b->data[b->len] = '\0';
+    return n;
+}
+
+void http_call(const struct harness_server *server, const char *method, const char *path,
+               const char *const *headers, const char *body, struct http_response *out)
+{
+    memset(out, 0, sizeof *out);
+    CURL *curl = curl_easy_init();
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", server->base_url, path);
+    struct buffer head = {0}, content = {0};
+    struct curl_slist *list = NULL;
+    for (size_t i = 0; headers && headers[i]; i++)
+        list = curl_slist_append(list, headers[i]);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &head);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &content);
+    if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    else
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    if (body) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    }
+    if (curl_easy_perform(curl) == CURLE_OK)
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
+    curl_slist_free_all(list);
+    curl_easy_cleanup(curl);
+    out->headers = head.data ? head.data : strdup("");
+    out->body = content.data ? content.data : strdup("");
+    out->body_len = content.len;
+    out->json = json_loadb(out->body, out->body_len, JSON_DECODE_ANY, NULL);
+}
+
+bool http_header(const struct http_response *response, const char *name, char *out, size_t size)
+{
+    size_t name_len = strlen(name);
+    for (const char *line = response->headers; line && *line;) {
+        const char *end = strstr(line, "\r\n");
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        if (len > name_len && line[name_len] == ':' && strncasecmp(line, name, name_len) == 0) {
+            const char *value = line + name_len + 1;
+            while (*value == ' ')
+                value++;
+            snprintf(out, size, "%.*s", (int)(line + len - value), value);
+            return true;
+        }
+        line = end ? end + 2 : line + len;
+    }
+    return false;
+}
+
+const char *http_error_code(const struct http_response *response)
+{
+    const char *code =
+        json_string_value(json_object_get(json_object_get(response->json, "error"), "code"));
+    return code ? code : "";
+}
+
+void http_response_free(struct http_response *response)
+{
+    free(response->headers);
+    free(response->body);
+    json_decref(response->json);
+    memset(response, 0, sizeof *response);
+}
+
+/* --- raw TCP --- */
+
+int raw_connect(const struct harness_server *server)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)server->port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct timeval timeout = {.tv_sec = 20};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+bool raw_send(int fd, const char *data)
+{
+    size_t len = strlen(data);
+    return send(fd, data, len, MSG_NOSIGNAL) == (ssize_t)len;
+}
+
+char *raw_read_all(int fd)
+{
+    struct buffer b = {0};
+    char chunk[4096];
+    ssize_t n;
+    while ((n = recv(fd, chunk, sizeof chunk, 0)) > 0)
+        collect(chunk, 1, (size_t)n, &b);
+    close(fd);
+    return b.data ? b.data : strdup("");
+}

@@ -1,0 +1,22 @@
+/* Runs every unit suite; exits non-zero when any test fails. */
+#include "suites.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+
+int main(void)
+{
+    if (sodium_init() < 0)
+        return 1;
+    SRunner *runner = srunner_create(router_suite());
+    srunner_add_suite(runner, request_id_suite());
+    srunner_add_suite(runner, config_suite());
+    srunner_add_suite(runner, errors_suite());
+    srunner_add_suite(runner, metrics_suite());
+    srunner_add_suite(runner, migration_names_suite());
+    srunner_add_suite(runner, contract_suite());
+    srunner_run_all(runner, CK_ENV);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,15 @@
+/* The unit test suites, one per module, run by main.c. */
+#ifndef BPA_UNIT_SUITES_H
+#define BPA_UNIT_SUITES_H
+
+#include <check.h>
+
+Suite *router_suite(void);
+Suite *request_id_suite(void);
+Suite *config_suite(void);
+Suite *errors_suite(void);
+Suite *metrics_suite(void);
+Suite *migration_names_suite(void);
+Suite *contract_suite(void);
+
+#endif
