@@ -9,14 +9,27 @@
 extern const char *const bpa_db_statement_sql[BPA_STMT_COUNT];
 extern const char *const bpa_db_statement_name[BPA_STMT_COUNT];
 
+/* Server notices ("relation already exists, skipping") go to the JSON log,
+ * not raw to stderr. */
+static void log_notice(void *context, const char *message)
+{
+    (void)context;
+    char text[512];
+    snprintf(text, sizeof text, "%s", message);
+    text[strcspn(text, "\n")] = '\0';
+    bpa_log(BPA_LOG_DEBUG, "db_notice", json_pack("{s:s}", "message", text));
+}
+
 PGconn *bpa_db_open(const char *url, char *error, size_t error_size)
 {
     /* Later keywords win, so the URL can override these defaults. */
     const char *const keys[] = {"connect_timeout", "application_name", "dbname", NULL};
     const char *const values[] = {"5", "bpa-server", url, NULL};
     PGconn *pg = PQconnectdbParams(keys, values, 1);
-    if (pg && PQstatus(pg) == CONNECTION_OK)
+    if (pg && PQstatus(pg) == CONNECTION_OK) {
+        PQsetNoticeProcessor(pg, log_notice, NULL);
         return pg;
+    }
     snprintf(error, error_size, "%s",
              pg ? PQerrorMessage(pg) : "out of memory opening a database connection");
     error[strcspn(error, "\n")] = '\0';

@@ -1,0 +1,224 @@
+/* The database layer against a real PostgreSQL: whole-transaction retry on
+ * serialization failure (with its cap), no retry for hard errors,
+ * reconnection after the backend dies, the pool's bounds, and rollback of
+ * a transaction a caller left open. */
+#include "db/internal.h"
+#include "db/migrate.h"
+#include "harness.h"
+#include "log.h"
+
+#include <check.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct harness_db db;
+
+static struct bpa_db_pool *new_pool(unsigned size)
+{
+    struct bpa_db_pool *pool = bpa_db_pool_new(db.url, size);
+    ck_assert_ptr_nonnull(pool);
+    return pool;
+}
+
+static long value(const char *sql)
+{
+    char text[64];
+    ck_assert(harness_db_value(&db, sql, text, sizeof text));
+    return atol(text);
+}
+
+struct conflict {
+    unsigned calls;
+};
+
+/* Reads the counter, lets another session change it on the first call,
+ * then writes it: under REPEATABLE READ that write fails with 40001. */
+static enum bpa_db_status increment_with_interference(struct bpa_db_conn *conn, void *context)
+{
+    struct conflict *c = context;
+    c->calls++;
+    enum bpa_db_status status = bpa_db_command(conn, "SELECT n FROM counter WHERE id = 1");
+    if (status != BPA_DB_OK)
+        return status;
+    if (c->calls == 1)
+        ck_assert_int_eq(harness_db_sql(&db, "UPDATE counter SET n = n + 100 WHERE id = 1"), 0);
+    return bpa_db_command(conn, "UPDATE counter SET n = n + 1 WHERE id = 1");
+}
+
+START_TEST(serialization_failure_retries_the_whole_transaction)
+{
+    ck_assert_int_eq(harness_db_sql(&db, "UPDATE counter SET n = 0"), 0);
+    struct bpa_db_pool *pool = new_pool(1);
+    struct bpa_db_conn *conn;
+    ck_assert_int_eq(bpa_db_pool_acquire(pool, 1000, &conn), BPA_DB_OK);
+    struct conflict c = {0};
+    ck_assert_int_eq(
+        bpa_db_transaction(conn, BPA_DB_REPEATABLE_READ, increment_with_interference, &c),
+        BPA_DB_OK);
+    ck_assert_uint_eq(c.calls, 2);
+    ck_assert_uint_eq(bpa_db_last_attempts(conn), 2);
+    ck_assert_int_eq(value("SELECT n FROM counter WHERE id = 1"), 101);
+    bpa_db_pool_release(pool, conn);
+    struct bpa_db_pool_stats stats;
+    bpa_db_pool_stats(pool, &stats);
+    ck_assert_uint_eq(stats.tx_retries, 1);
+    bpa_db_pool_free(pool);
+}
+END_TEST
+
+static enum bpa_db_status always_conflicts(struct bpa_db_conn *conn, void *context)
+{
+    (void)conn;
+    ++*(unsigned *)context;
+    return BPA_DB_RETRY;
+}
+
+START_TEST(retries_stop_at_the_cap)
+{
+    struct bpa_db_pool *pool = new_pool(1);
+    struct bpa_db_conn *conn;
+    ck_assert_int_eq(bpa_db_pool_acquire(pool, 1000, &conn), BPA_DB_OK);
+    unsigned calls = 0;
+    ck_assert_int_eq(bpa_db_transaction(conn, BPA_DB_SERIALIZABLE, always_conflicts, &calls),
+                     BPA_DB_RETRY);
+    ck_assert_uint_eq(calls, BPA_DB_TX_MAX_ATTEMPTS);
+    bpa_db_pool_release(pool, conn);
+    bpa_db_pool_free(pool);
+}
+END_TEST
+
+static enum bpa_db_status divides_by_zero(struct bpa_db_conn *conn, void *context)
+{
+    ++*(unsigned *)context;
+    enum bpa_db_status status = bpa_db_command(conn, "INSERT INTO counter VALUES (2, 0)");
+    return status == BPA_DB_OK ? bpa_db_command(conn, "SELECT 1 / 0") : status;
+}
+
+START_TEST(hard_errors_roll_back_without_retry)
+{
+    struct bpa_db_pool *pool = new_pool(1);
+    struct bpa_db_conn *conn;
+    ck_assert_int_eq(bpa_db_pool_acquire(pool, 1000, &conn), BPA_DB_OK);
+    unsigned calls = 0;
+    ck_assert_int_eq(bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, divides_by_zero, &calls),
+                     BPA_DB_HARD);
+    ck_assert_uint_eq(calls, 1);
+    ck_assert_int_eq(value("SELECT count(*) FROM counter WHERE id = 2"), 0);
+    bpa_db_pool_release(pool, conn);
+    bpa_db_pool_free(pool);
+}
+END_TEST
+
+static enum bpa_db_status select_one(struct bpa_db_conn *conn, void *context)
+{
+    (void)context;
+    return bpa_db_command(conn, "SELECT 1");
+}
+
+START_TEST(a_killed_backend_is_replaced_transparently)
+{
+    struct bpa_db_pool *pool = new_pool(1);
+    struct bpa_db_conn *conn;
+    ck_assert_int_eq(bpa_db_pool_acquire(pool, 1000, &conn), BPA_DB_OK);
+    ck_assert_int_eq(bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, select_one, NULL), BPA_DB_OK);
+    bpa_db_pool_release(pool, conn);
+    ck_assert_int_eq(harness_db_sql(&db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                                         " WHERE application_name = 'bpa-server'"
+                                         " AND datname = current_database()"),
+                     0);
+    ck_assert_int_eq(bpa_db_pool_acquire(pool, 1000, &conn), BPA_DB_OK);
+    ck_assert_int_eq(bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, select_one, NULL), BPA_DB_OK);
+    bpa_db_pool_release(pool, conn);
+    struct bpa_db_pool_stats stats;
+    bpa_db_pool_stats(pool, &stats);
+    ck_assert_uint_eq(stats.connects, 2);
+    bpa_db_pool_free(pool);
+}
+END_TEST
+
+START_TEST(the_pool_is_bounded)
+{
+    struct bpa_db_pool *pool = new_pool(1);
+    struct bpa_db_conn *first, *second;
+    ck_assert_int_eq(bpa_db_pool_acquire(pool, 1000, &first), BPA_DB_OK);
+    ck_assert_int_eq(bpa_db_pool_acquire(pool, 100, &second), BPA_DB_BUSY);
+    struct bpa_db_pool_stats stats;
+    bpa_db_pool_stats(pool, &stats);
+    ck_assert_uint_eq(stats.in_use, 1);
+    ck_assert_uint_eq(stats.acquire_timeouts, 1);
+    bpa_db_pool_release(pool, first);
+    ck_assert_int_eq(bpa_db_pool_acquire(pool, 100, &second), BPA_DB_OK);
+    ck_assert_ptr_eq(first, second);
+    bpa_db_pool_release(pool, second);
+    bpa_db_pool_free(pool);
+}
+END_TEST
+
+START_TEST(an_unreachable_server_is_unavailable)
+{
+    struct bpa_db_pool *pool = bpa_db_pool_new("host=/nonexistent-socket-dir dbname=x", 2);
+    struct bpa_db_conn *conn;
+    ck_assert_int_eq(bpa_db_pool_acquire(pool, 100, &conn), BPA_DB_UNAVAILABLE);
+    struct bpa_db_pool_stats stats;
+    bpa_db_pool_stats(pool, &stats);
+    ck_assert_uint_eq(stats.in_use, 0);
+    ck_assert_uint_eq(stats.connect_failures, 1);
+    bpa_db_pool_free(pool);
+}
+END_TEST
+
+START_TEST(a_transaction_left_open_is_rolled_back_on_release)
+{
+    struct bpa_db_pool *pool = new_pool(1);
+    struct bpa_db_conn *conn;
+    ck_assert_int_eq(bpa_db_pool_acquire(pool, 1000, &conn), BPA_DB_OK);
+    ck_assert_int_eq(bpa_db_command(conn, "BEGIN"), BPA_DB_OK);
+    ck_assert_int_eq(bpa_db_command(conn, "INSERT INTO counter VALUES (3, 0)"), BPA_DB_OK);
+    bpa_db_pool_release(pool, conn);
+    ck_assert_int_eq(value("SELECT count(*) FROM counter WHERE id = 3"), 0);
+    ck_assert_int_eq(bpa_db_pool_acquire(pool, 1000, &conn), BPA_DB_OK);
+    ck_assert_int_eq(PQtransactionStatus(conn->pg), PQTRANS_IDLE);
+    bpa_db_pool_release(pool, conn);
+    bpa_db_pool_free(pool);
+}
+END_TEST
+
+int main(void)
+{
+    if (sodium_init() < 0)
+        return 2;
+    bpa_log_set_level(BPA_LOG_ERROR); /* the errors these tests provoke are expected */
+    harness_db_create(&db);
+    struct bpa_migrations migrations;
+    char error[512];
+    unsigned applied;
+    if (bpa_migrations_load("schema", &migrations, error, sizeof error) != 0 ||
+        bpa_migrations_apply(db.url, &migrations, &applied, error, sizeof error) != 0) {
+        fprintf(stderr, "cannot migrate the test database: %s\n", error);
+        return 2;
+    }
+    bpa_migrations_free(&migrations);
+    if (harness_db_sql(&db, "CREATE TABLE counter (id integer PRIMARY KEY, n integer NOT NULL);"
+                            "INSERT INTO counter VALUES (1, 0)") != 0)
+        return 2;
+
+    Suite *s = suite_create("database");
+    TCase *tc = tcase_create("layer");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, serialization_failure_retries_the_whole_transaction);
+    tcase_add_test(tc, retries_stop_at_the_cap);
+    tcase_add_test(tc, hard_errors_roll_back_without_retry);
+    tcase_add_test(tc, a_killed_backend_is_replaced_transparently);
+    tcase_add_test(tc, the_pool_is_bounded);
+    tcase_add_test(tc, an_unreachable_server_is_unavailable);
+    tcase_add_test(tc, a_transaction_left_open_is_rolled_back_on_release);
+    suite_add_tcase(s, tc);
+    SRunner *runner = srunner_create(s);
+    srunner_run_all(runner, CK_ENV);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    harness_db_destroy(&db);
+    return failed ? 1 : 0;
+}
