@@ -26,7 +26,8 @@ database=bpa
 
 as_owner() {
     if [[ $(id -u) -eq 0 ]]; then
-        runuser -u postgres -- "$@"
+        # from a folder postgres may enter, or its programs complain
+        (cd "$dir" && runuser -u postgres -- "$@")
     else
         "$@"
     fi
@@ -44,8 +45,10 @@ start() {
     if [[ $(id -u) -eq 0 ]]; then
         chown postgres: "$dir"
         if ! runuser -u postgres -- test -x "$dir"; then
-            echo "pg-local: the postgres user cannot enter $dir;" \
-                "give it search access to every parent folder, or set BPA_DATABASE_URL" >&2
+            echo "pg-local: the postgres system user cannot reach $dir (PostgreSQL refuses to" \
+                "run as root, so the cluster runs as postgres). Give every folder above it" \
+                "search access (chmod o+x), clone the project elsewhere, or set" \
+                "BPA_DATABASE_URL." >&2
             exit 1
         fi
     fi
