@@ -38,30 +38,39 @@ SAN := build/san
 .PHONY: all build run test unit integration contract deps format check-format clean
 all build: build/bpa-server
 
+# `make V=1` shows the full compiler command lines.
+Q := $(if $(V),,@)
+
 build/bpa-server: $(SERVER_SRC:%.c=$(REL)/%.o)
-	$(CC) $(REL_FLAGS) -o $@ $^ $(PKG_LIBS)
+	@echo "  LINK $@"
+	$(Q)$(CC) $(REL_FLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(REL)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) $(REL_FLAGS) $(INCLUDE) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC   $<"
+	$(Q)$(CC) $(STD) $(WARN) $(REL_FLAGS) $(INCLUDE) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(SAN)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) $(SAN_FLAGS) $(INCLUDE) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC   $< (sanitized)"
+	$(Q)$(CC) $(STD) $(WARN) $(SAN_FLAGS) $(INCLUDE) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
 # Test binaries, all built with AddressSanitizer and UBSan; the integration
 # tests run the sanitized daemon too.
 $(SAN)/bpa-server: $(SERVER_SRC:%.c=$(SAN)/%.o)
-	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+	@echo "  LINK $@"
+	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(SAN)/unit-tests: $(UNIT_SRC:%.c=$(SAN)/%.o) $(SERVER_LIB:%.c=$(SAN)/%.o)
-	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+	@echo "  LINK $@"
+	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
 INTEG_BINS := $(INTEG_SRC:tests/integration/%.c=$(SAN)/integration/%)
 $(SAN)/integration/%: $(SAN)/tests/integration/%.o $(SUPPORT:%.c=$(SAN)/%.o) \
                       $(SERVER_LIB:%.c=$(SAN)/%.o)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS) $(CURL_LIBS)
+	@echo "  LINK $@"
+	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS) $(CURL_LIBS)
 
 deps:
 	@scripts/install-deps.sh

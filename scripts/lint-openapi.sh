@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../api-docs"
 if [[ ! -x node_modules/.bin/redocly ]]; then
-    npm ci --no-audit --no-fund --loglevel=error
+    npm ci --no-audit --no-fund --no-update-notifier --loglevel=error
 fi
 REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true node_modules/.bin/redocly lint --config redocly.yaml openapi.yaml

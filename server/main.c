@@ -72,14 +72,18 @@ static int serve(const struct bpa_config *config, const struct bpa_migrations *m
         .pool = bpa_db_pool_new(config->database_url, (unsigned)config->db_connections),
     };
     int rc = 1;
-    if (!routes || !methods || !patterns || !server.pool)
+    if (!routes || !methods || !patterns || !server.pool) {
+        bpa_log(BPA_LOG_ERROR, "out_of_memory", NULL);
         goto out;
+    }
     for (size_t i = 0; i < route_count; i++) {
         methods[i] = routes[i].method;
         patterns[i] = routes[i].pattern;
     }
-    if (!(server.metrics = bpa_metrics_new(route_count, methods, patterns)))
+    if (!(server.metrics = bpa_metrics_new(route_count, methods, patterns))) {
+        bpa_log(BPA_LOG_ERROR, "out_of_memory", NULL);
         goto out;
+    }
     pthread_mutex_init(&server.lock, NULL);
     pthread_cond_init(&server.idle, NULL);
 

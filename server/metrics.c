@@ -105,9 +105,39 @@ static void route_labels(const struct bpa_metrics *m, size_t i, const char **met
     *route = i < m->route_count ? m->patterns[i] : "unmatched";
 }
 
-int bpa_metrics_render(struct bpa_metrics *m, char **out, size_t *len)
+static void emit_db(struct text *t, const struct bpa_db_pool_stats *db)
 {
-    struct text t = {*out, *len, 0};
+    emit(t,
+         "# HELP bpa_db_errors_total Database errors, by kind.\n"
+         "# TYPE bpa_db_errors_total counter\n"
+         "bpa_db_errors_total{kind=\"connect\"} %llu\n"
+         "bpa_db_errors_total{kind=\"unavailable\"} %llu\n"
+         "bpa_db_errors_total{kind=\"query\"} %llu\n",
+         (unsigned long long)db->connect_failures, (unsigned long long)db->unavailable_errors,
+         (unsigned long long)db->query_errors);
+    const struct {
+        const char *name, *type, *help;
+        unsigned long long value;
+    } figures[] = {
+        {"bpa_db_pool_size", "gauge", "Connections the pool may hold.", db->size},
+        {"bpa_db_pool_in_use", "gauge", "Connections taken by requests now.", db->in_use},
+        {"bpa_db_pool_waits_total", "counter", "Requests that waited for a free connection.",
+         db->acquire_waits},
+        {"bpa_db_pool_timeouts_total", "counter", "Requests that found no free connection in time.",
+         db->acquire_timeouts},
+        {"bpa_db_connects_total", "counter", "Database connections opened, reconnects included.",
+         db->connects},
+        {"bpa_db_transaction_retries_total", "counter",
+         "Transactions run again after a serialization failure or deadlock.", db->tx_retries},
+    };
+    for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++)
+        emit(t, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", figures[i].name, figures[i].help,
+             figures[i].name, figures[i].type, figures[i].name, figures[i].value);
+}
+
+char *bpa_metrics_render(struct bpa_metrics *m, const struct bpa_db_pool_stats *db)
+{
+    struct text t = {0};
     const char *method, *route;
     pthread_mutex_lock(&m->lock);
 
@@ -146,7 +176,10 @@ int bpa_metrics_render(struct bpa_metrics *m, char **out, size_t *len)
              (unsigned long long)r->count);
     }
     pthread_mutex_unlock(&m->lock);
-    *out = t.data;
-    *len = t.len;
-    return t.failed ? -1 : 0;
+    emit_db(&t, db);
+    if (t.failed) {
+        free(t.data);
+        return NULL;
+    }
+    return t.data;
 }

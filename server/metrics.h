@@ -1,7 +1,10 @@
-/* Request metrics in memory, rendered in the Prometheus text format:
- * requests by route and status, and a latency histogram by route. */
+/* Request metrics in memory, rendered in the Prometheus text format with
+ * the database pool's figures: requests by route and status, a latency
+ * histogram by route, database errors and pool use. */
 #ifndef BPA_METRICS_H
 #define BPA_METRICS_H
+
+#include "db/db.h"
 
 #include <stddef.h>
 
@@ -18,8 +21,8 @@ void bpa_metrics_free(struct bpa_metrics *metrics);
 void bpa_metrics_observe(struct bpa_metrics *metrics, size_t route_index, unsigned status,
                          double seconds);
 
-/* Appends the text exposition to `out` (a malloc'd buffer of *len bytes
- * that may be reallocated). Returns 0, or -1 when out of memory. */
-int bpa_metrics_render(struct bpa_metrics *metrics, char **out, size_t *len);
+/* The text exposition of the request metrics and the pool's `db` stats:
+ * a malloc'd string the caller frees, or NULL when out of memory. */
+char *bpa_metrics_render(struct bpa_metrics *metrics, const struct bpa_db_pool_stats *db);
 
 #endif

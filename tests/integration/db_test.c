@@ -215,10 +215,7 @@ int main(void)
     tcase_add_test(tc, an_unreachable_server_is_unavailable);
     tcase_add_test(tc, a_transaction_left_open_is_rolled_back_on_release);
     suite_add_tcase(s, tc);
-    SRunner *runner = srunner_create(s);
-    srunner_run_all(runner, CK_ENV);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
+    int failed = harness_run_suite(s);
     harness_db_destroy(&db);
     return failed ? 1 : 0;
 }

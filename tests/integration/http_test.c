@@ -326,10 +326,7 @@ int main(void)
     tcase_add_test(tc, ready_when_database_and_schema_are);
     tcase_add_test(tc, metrics_count_requests_by_route_and_status);
     suite_add_tcase(s, tc);
-    SRunner *runner = srunner_create(s);
-    srunner_run_all(runner, CK_ENV);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
+    int failed = harness_run_suite(s);
 
     int stopped = harness_server_stop(&server, SIGTERM);
     if (!WIFEXITED(stopped) || WEXITSTATUS(stopped) != 0) {

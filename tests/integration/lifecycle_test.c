@@ -154,10 +154,7 @@ int main(void)
     tcase_add_test(tc, database_down_is_503_and_recovers);
     tcase_add_test(tc, readiness_notices_a_schema_behind);
     suite_add_tcase(s, tc);
-    SRunner *runner = srunner_create(s);
-    srunner_run_all(runner, CK_ENV);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
+    int failed = harness_run_suite(s);
     harness_db_destroy(&db);
     curl_global_cleanup();
     return failed ? 1 : 0;

@@ -184,10 +184,7 @@ int main(void)
     tcase_add_test(tc, daemon_refuses_an_empty_database_and_migrates_when_asked);
     tcase_add_test(tc, bad_configuration_exits_2_with_the_reason);
     suite_add_tcase(s, tc);
-    SRunner *runner = srunner_create(s);
-    srunner_run_all(runner, CK_ENV);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
+    int failed = harness_run_suite(s);
     harness_db_destroy(&db);
     curl_global_cleanup();
     return failed ? 1 : 0;

@@ -181,6 +181,15 @@ int harness_db_sql(const struct harness_db *db, const char *sql)
     return rc;
 }
 
+int harness_run_suite(Suite *suite)
+{
+    SRunner *runner = srunner_create(suite);
+    srunner_run_all(runner, CK_ENV);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed;
+}
+
 /* --- the daemon --- */
 
 static const char *server_binary(void)

@@ -8,6 +8,7 @@
 #ifndef BPA_HARNESS_H
 #define BPA_HARNESS_H
 
+#include <check.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,6 +35,10 @@ void harness_db_start_server(struct harness_db *db);
 int harness_db_sql(const struct harness_db *db, const char *sql);
 /* The single value `sql` selects, as text; false on error or not one row. */
 bool harness_db_value(const struct harness_db *db, const char *sql, char *out, size_t size);
+
+/* Runs `suite` (each test in a process of its own, as Check does by
+ * default); returns how many tests failed. */
+int harness_run_suite(Suite *suite);
 
 struct harness_server {
     pid_t pid;

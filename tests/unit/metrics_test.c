@@ -7,10 +7,13 @@
 
 static char *render(struct bpa_metrics *m)
 {
-    char *text = NULL;
-    size_t len = 0;
-    ck_assert_int_eq(bpa_metrics_render(m, &text, &len), 0);
-    ck_assert_uint_eq(strlen(text), len);
+    struct bpa_db_pool_stats db = {.size = 8, .in_use = 3, .connect_failures = 2, .tx_retries = 5};
+    char *text = bpa_metrics_render(m, &db);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(strstr(text, "bpa_db_pool_size 8\n"));
+    ck_assert_ptr_nonnull(strstr(text, "bpa_db_pool_in_use 3\n"));
+    ck_assert_ptr_nonnull(strstr(text, "bpa_db_errors_total{kind=\"connect\"} 2\n"));
+    ck_assert_ptr_nonnull(strstr(text, "bpa_db_transaction_retries_total 5\n"));
     return text;
 }
 
