@@ -32,9 +32,16 @@ static int queue(struct bpa_request *request, unsigned status, struct MHD_Respon
     if (!response)
         return MHD_NO;
     MHD_add_response_header(response, "X-Request-Id", request->id);
-    MHD_add_response_header(response, "Content-Type", content_type);
+    if (content_type)
+        MHD_add_response_header(response, "Content-Type", content_type);
     MHD_add_response_header(response, "Cache-Control", "no-store");
     MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+    if (request->reply_etag)
+        MHD_add_response_header(response, "ETag", request->reply_etag);
+    if (request->reply_location)
+        MHD_add_response_header(response, "Location", request->reply_location);
+    if (request->replayed)
+        MHD_add_response_header(response, "Idempotent-Replayed", "true");
     if (atomic_load(&request->server->shutting_down))
         MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
     request->status = status;
@@ -51,9 +58,17 @@ int bpa_reply_text(struct bpa_request *request, unsigned status, const char *con
     return queue(request, status, response, content_type);
 }
 
+int bpa_reply_empty(struct bpa_request *request, unsigned status)
+{
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    return queue(request, status, response, NULL);
+}
+
 int bpa_reply_json(struct bpa_request *request, unsigned status, json_t *body)
 {
-    char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    /* 12 significant digits: coordinates to the millimetre, no binary noise */
+    char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     json_decref(body);
     if (!text)
         return MHD_NO;
@@ -79,6 +94,10 @@ enum bpa_error bpa_error_from_db(enum bpa_db_status status)
     case BPA_DB_BUSY:
     case BPA_DB_RETRY: /* contention that outlasted every retry */
         return BPA_ERR_DATABASE_BUSY;
+    case BPA_DB_CONFLICT:
+        return BPA_ERR_CONFLICT;
+    case BPA_DB_INVALID:
+        return BPA_ERR_VALIDATION_FAILED;
     default:
         return BPA_ERR_INTERNAL_ERROR;
     }

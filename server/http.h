@@ -52,12 +52,17 @@ struct bpa_request {
     json_t *json;                /* the parsed body (owned), NULL when there was none */
     struct bpa_db_conn *db;      /* for BPA_ROUTE_NEEDS_DB routes, during the handler */
     unsigned status;             /* the status answered, for the log and metrics */
+    /* extra headers of the next reply, when set (borrowed) */
+    const char *reply_etag;
+    const char *reply_location;
+    bool replayed; /* the reply repeats a stored first response (Idempotency-Key) */
 };
 
 /* Replies. Each returns the libmicrohttpd result the handler returns. */
 int bpa_reply_json(struct bpa_request *request, unsigned status, json_t *body /* stolen */);
 int bpa_reply_error(struct bpa_request *request, enum bpa_error error,
                     const char *message /* NULL: the table's */, json_t *details /* stolen */);
+int bpa_reply_empty(struct bpa_request *request, unsigned status);
 int bpa_reply_text(struct bpa_request *request, unsigned status, const char *content_type,
                    const char *text, size_t len /* copied */);
 

@@ -6,9 +6,6 @@
 
 #include <string.h>
 
-extern const char *const bpa_db_statement_sql[BPA_STMT_COUNT];
-extern const char *const bpa_db_statement_name[BPA_STMT_COUNT];
-
 /* Server notices ("relation already exists, skipping") go to the JSON log,
  * not raw to stderr. */
 static void log_notice(void *context, const char *message)
@@ -23,8 +20,8 @@ static void log_notice(void *context, const char *message)
 PGconn *bpa_db_open(const char *url, char *error, size_t error_size)
 {
     /* Later keywords win, so the URL can override these defaults. */
-    const char *const keys[] = {"connect_timeout", "application_name", "dbname", NULL};
-    const char *const values[] = {"5", "bpa-server", url, NULL};
+    const char *const keys[] = {"connect_timeout", "application_name", "options", "dbname", NULL};
+    const char *const values[] = {"5", "bpa-server", "-c TimeZone=UTC", url, NULL};
     PGconn *pg = PQconnectdbParams(keys, values, 1);
     if (pg && PQstatus(pg) == CONNECTION_OK) {
         PQsetNoticeProcessor(pg, log_notice, NULL);
@@ -54,20 +51,21 @@ enum bpa_db_status bpa_db_conn_reconnect(struct bpa_db_conn *conn)
         bpa_log(BPA_LOG_WARN, "db_connect_failed", json_pack("{s:s}", "message", error));
         return BPA_DB_UNAVAILABLE;
     }
-    for (int i = 0; i < BPA_STMT_COUNT; i++) {
-        PGresult *r =
-            PQprepare(conn->pg, bpa_db_statement_name[i], bpa_db_statement_sql[i], 0, NULL);
-        enum bpa_db_status status = bpa_db_classify(conn->pg, r);
-        if (status != BPA_DB_OK) {
-            bpa_log(BPA_LOG_ERROR, "db_prepare_failed",
-                    json_pack("{s:s, s:s}", "statement", bpa_db_statement_name[i], "message",
-                              PQresultErrorMessage(r)));
+    for (const struct bpa_db_statement *const *set = bpa_db_statement_sets; *set; set++) {
+        for (const struct bpa_db_statement *st = *set; st->name; st++) {
+            PGresult *r = PQprepare(conn->pg, st->name, st->sql, 0, NULL);
+            enum bpa_db_status status = bpa_db_classify(conn->pg, r);
+            if (status != BPA_DB_OK) {
+                bpa_log(BPA_LOG_ERROR, "db_prepare_failed",
+                        json_pack("{s:s, s:s}", "statement", st->name, "message",
+                                  PQresultErrorMessage(r)));
+                PQclear(r);
+                PQfinish(conn->pg);
+                conn->pg = NULL;
+                return status == BPA_DB_UNAVAILABLE ? status : BPA_DB_HARD;
+            }
             PQclear(r);
-            PQfinish(conn->pg);
-            conn->pg = NULL;
-            return status == BPA_DB_UNAVAILABLE ? status : BPA_DB_HARD;
         }
-        PQclear(r);
     }
     atomic_fetch_add(&conn->counters->connects, 1);
     return BPA_DB_OK;
@@ -86,6 +84,12 @@ enum bpa_db_status bpa_db_classify(PGconn *pg, const PGresult *result)
     const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : NULL;
     if (starts_with(state, "40001") || starts_with(state, "40P01"))
         return BPA_DB_RETRY;
+    if (starts_with(state, "23505"))
+        return BPA_DB_CONFLICT;
+    /* Class 22 (data exception) and 23 (integrity): input the server's own
+     * validation should have refused; the database is the last guard. */
+    if (starts_with(state, "22") || starts_with(state, "23"))
+        return BPA_DB_INVALID;
     /* Class 08: connection exceptions; 57P0x: the server is shutting down
      * or starting; no SQLSTATE at all: libpq lost the connection. */
     if (PQstatus(pg) != CONNECTION_OK || !state || starts_with(state, "08") ||
@@ -97,6 +101,8 @@ enum bpa_db_status bpa_db_classify(PGconn *pg, const PGresult *result)
 static enum bpa_db_status finish(struct bpa_db_conn *conn, const char *what, PGresult *r,
                                  PGresult **result)
 {
+    if (result)
+        *result = NULL;
     enum bpa_db_status status = bpa_db_classify(conn->pg, r);
     if (status == BPA_DB_OK && result) {
         *result = r;
@@ -117,18 +123,47 @@ static enum bpa_db_status finish(struct bpa_db_conn *conn, const char *what, PGr
     return status;
 }
 
-enum bpa_db_status bpa_db_exec(struct bpa_db_conn *conn, enum bpa_db_statement statement, int count,
+/* True when a statement failed for a broken connection outside any
+ * transaction: nothing of the caller's is lost, so it may run once more on
+ * a fresh connection (the server restarted since the connection's last use). */
+static bool reconnect_for_retry(struct bpa_db_conn *conn, enum bpa_db_status status, bool was_idle)
+{
+    return status == BPA_DB_UNAVAILABLE && was_idle && bpa_db_conn_reconnect(conn) == BPA_DB_OK;
+}
+
+enum bpa_db_status bpa_db_exec(struct bpa_db_conn *conn, const char *statement, int count,
                                const char *const *values, PGresult **result)
 {
-    *result = NULL;
-    PGresult *r =
-        PQexecPrepared(conn->pg, bpa_db_statement_name[statement], count, values, NULL, NULL, 0);
-    return finish(conn, bpa_db_statement_name[statement], r, result);
+    bool was_idle = PQtransactionStatus(conn->pg) == PQTRANS_IDLE;
+    PGresult *r = PQexecPrepared(conn->pg, statement, count, values, NULL, NULL, 0);
+    enum bpa_db_status status = finish(conn, statement, r, result);
+    if (reconnect_for_retry(conn, status, was_idle))
+        status = finish(conn, statement,
+                        PQexecPrepared(conn->pg, statement, count, values, NULL, NULL, 0), result);
+    return status;
+}
+
+enum bpa_db_status bpa_db_text(struct bpa_db_conn *conn, const char *statement, int count,
+                               const char *const *values, char **out)
+{
+    PGresult *r;
+    *out = NULL;
+    enum bpa_db_status status = bpa_db_exec(conn, statement, count, values, &r);
+    if (status != BPA_DB_OK)
+        return status;
+    if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0) && !(*out = strdup(PQgetvalue(r, 0, 0))))
+        status = BPA_DB_HARD;
+    PQclear(r);
+    return status;
 }
 
 enum bpa_db_status bpa_db_command(struct bpa_db_conn *conn, const char *sql)
 {
-    return finish(conn, sql, PQexec(conn->pg, sql), NULL);
+    bool was_idle = PQtransactionStatus(conn->pg) == PQTRANS_IDLE;
+    enum bpa_db_status status = finish(conn, sql, PQexec(conn->pg, sql), NULL);
+    if (reconnect_for_retry(conn, status, was_idle))
+        status = finish(conn, sql, PQexec(conn->pg, sql), NULL);
+    return status;
 }
 
 void bpa_db_abandon_transaction(struct bpa_db_conn *conn)

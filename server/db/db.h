@@ -16,7 +16,10 @@ enum bpa_db_status {
     BPA_DB_RETRY,       /* serialization failure or deadlock: run the transaction again */
     BPA_DB_UNAVAILABLE, /* the server cannot be reached or is shutting down */
     BPA_DB_BUSY,        /* no pooled connection became free in time */
-    BPA_DB_HARD,        /* any other error: a bug or a constraint */
+    BPA_DB_CONFLICT,    /* a unique constraint refused the write (SQLSTATE 23505) */
+    BPA_DB_INVALID,     /* a constraint or data check refused the input (22xxx, 23xxx) */
+    BPA_DB_ABORT,       /* the work gave up on purpose; its context says why */
+    BPA_DB_HARD,        /* any other error: a bug */
 };
 
 enum bpa_db_isolation { BPA_DB_READ_COMMITTED, BPA_DB_REPEATABLE_READ, BPA_DB_SERIALIZABLE };
@@ -55,8 +58,9 @@ typedef enum bpa_db_status (*bpa_db_work_fn)(struct bpa_db_conn *conn, void *con
 
 /* Runs `work` in a transaction, retrying the whole of it on serialization
  * failure and deadlock (SQLSTATE 40001, 40P01) up to BPA_DB_TX_MAX_ATTEMPTS
- * times with jittered back-off, and once after a connection found broken
- * at BEGIN (the server restarted since its last use). */
+ * times with jittered back-off. A statement run outside a transaction (BEGIN
+ * included) that finds its connection broken reconnects and runs once more:
+ * the server restarted since the connection's last use. */
 enum bpa_db_status bpa_db_transaction(struct bpa_db_conn *conn, enum bpa_db_isolation isolation,
                                       bpa_db_work_fn work, void *context);
 
@@ -76,5 +80,68 @@ enum bpa_db_status bpa_db_schema_current(struct bpa_db_conn *conn, const char *n
 /* Sends `json` through the database as jsonb and back in its normalised
  * text form (*out is malloc'd; the caller frees it). For the test routes. */
 enum bpa_db_status bpa_db_echo_json(struct bpa_db_conn *conn, const char *json, char **out);
+
+/* --- resources (documents.c): ids and versions are decimal text --- */
+
+enum bpa_document { BPA_EMPLOYER, BPA_PLACEMENT, BPA_SEEKER };
+
+/* The resource's JSON document; *doc is malloc'd, NULL when there is none. */
+enum bpa_db_status bpa_db_document_get(struct bpa_db_conn *conn, enum bpa_document kind,
+                                       const char *id, char **doc);
+/* Saves a validated document (`id` NULL inserts). *saved is the id
+ * (malloc'd), or NULL when the row is gone or its version is not `version`. */
+enum bpa_db_status bpa_db_document_save(struct bpa_db_conn *conn, enum bpa_document kind,
+                                        const char *id, const char *version, const char *doc,
+                                        char **saved);
+/* A page of documents, as a JSON array (*items malloc'd). `params` are the
+ * list statement's, in the order documents.c gives. */
+enum bpa_db_status bpa_db_document_list(struct bpa_db_conn *conn, enum bpa_document kind,
+                                        const char *const *params, char **items);
+enum bpa_db_status bpa_db_employer_exists(struct bpa_db_conn *conn, const char *id, bool *found);
+enum bpa_db_status bpa_db_portal_exists(struct bpa_db_conn *conn, const char *id, bool *found);
+enum bpa_db_status bpa_db_employer_set_verified(struct bpa_db_conn *conn, const char *id,
+                                                bool verified, bool *found);
+/* {"status", "verified"} of a placement, locked for a state change. */
+enum bpa_db_status bpa_db_placement_state(struct bpa_db_conn *conn, const char *id, char **state);
+enum bpa_db_status bpa_db_placement_set_status(struct bpa_db_conn *conn, const char *id,
+                                               const char *status);
+enum bpa_db_status bpa_db_placement_delete_draft(struct bpa_db_conn *conn, const char *id,
+                                                 bool *deleted);
+enum bpa_db_status bpa_db_seeker_delete(struct bpa_db_conn *conn, const char *id, bool *deleted);
+
+/* --- reference data (reference.c) --- */
+
+enum bpa_term { BPA_SKILL, BPA_OCCUPATION };
+
+/* A skill or occupation by key (the URI's last segment). */
+enum bpa_db_status bpa_db_term_get(struct bpa_db_conn *conn, enum bpa_term kind, const char *key,
+                                   char **doc);
+/* A page of terms whose Dutch or English label starts with `prefix`
+ * (LIKE-escaped; NULL: all), after URI `after`, ordered by URI. */
+enum bpa_db_status bpa_db_term_search(struct bpa_db_conn *conn, enum bpa_term kind,
+                                      const char *after, const char *prefix, const char *limit,
+                                      char **items);
+/* Upserts `rows` (a JSON array of {uri, label_en, label_nl, skill_type or
+ * isco_group}; null keeps the stored value); *counts is {inserted, updated}. */
+enum bpa_db_status bpa_db_term_upsert(struct bpa_db_conn *conn, enum bpa_term kind,
+                                      const char *rows, char **counts);
+enum bpa_db_status bpa_db_postcode_upsert(struct bpa_db_conn *conn, const char *rows,
+                                          char **counts);
+enum bpa_db_status bpa_db_postcode_get(struct bpa_db_conn *conn, const char *pc4, char **doc);
+/* The URIs of the JSON array `uris` that are not known skills (a JSON array). */
+enum bpa_db_status bpa_db_unknown_skills(struct bpa_db_conn *conn, const char *uris,
+                                         char **unknown);
+enum bpa_db_status bpa_db_occupation_known(struct bpa_db_conn *conn, const char *uri, bool *known);
+
+/* --- idempotency keys (idempotency.c) --- */
+
+/* Claims `key` in `scope` for a body hashing to `hash`. *stored is NULL when
+ * claimed now; otherwise the first request's {request_hash, status, body,
+ * location} as JSON text. */
+enum bpa_db_status bpa_db_idempotency_claim(struct bpa_db_conn *conn, const char *scope,
+                                            const char *key, const char *hash, char **stored);
+enum bpa_db_status bpa_db_idempotency_record(struct bpa_db_conn *conn, const char *scope,
+                                             const char *key, const char *status_code,
+                                             const char *body, const char *location);
 
 #endif

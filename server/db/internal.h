@@ -20,12 +20,18 @@ struct bpa_db_conn {
     bool in_use;
 };
 
-/* The prepared statements, made on every connect. */
-enum bpa_db_statement {
-    BPA_STMT_SCHEMA_CURRENT,
-    BPA_STMT_ECHO_JSON,
-    BPA_STMT_COUNT,
+/* A prepared statement: each file of db/ keeps a NULL-terminated table of
+ * its own, listed in statements.c; all are prepared on every connect. */
+struct bpa_db_statement {
+    const char *name;
+    const char *sql;
 };
+
+extern const struct bpa_db_statement bpa_db_health_statements[];
+extern const struct bpa_db_statement bpa_db_document_statements[];
+extern const struct bpa_db_statement bpa_db_reference_statements[];
+extern const struct bpa_db_statement bpa_db_idempotency_statements[];
+extern const struct bpa_db_statement *const bpa_db_statement_sets[];
 
 /* Opens a connection to `url` with the service's session defaults.
  * Returns NULL and writes libpq's reason into `error` on failure. */
@@ -39,8 +45,13 @@ enum bpa_db_status bpa_db_classify(PGconn *pg, const PGresult *result);
 
 /* Runs a prepared statement. On OK, *result holds rows the caller clears;
  * otherwise *result is NULL and the error is counted and logged. */
-enum bpa_db_status bpa_db_exec(struct bpa_db_conn *conn, enum bpa_db_statement statement, int count,
+enum bpa_db_status bpa_db_exec(struct bpa_db_conn *conn, const char *statement, int count,
                                const char *const *values, PGresult **result);
+
+/* Runs a statement that yields at most one text value: *out is a malloc'd
+ * copy, or NULL for no row or SQL NULL. */
+enum bpa_db_status bpa_db_text(struct bpa_db_conn *conn, const char *statement, int count,
+                               const char *const *values, char **out);
 
 /* Runs SQL text without parameters (BEGIN, COMMIT ...). */
 enum bpa_db_status bpa_db_command(struct bpa_db_conn *conn, const char *sql);

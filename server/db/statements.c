@@ -1,20 +1,24 @@
-/* The prepared statements, and the query functions that are too small for
- * a file of their own. Parameters only: no text is ever spliced into SQL. */
+/* The list of statement tables, and the health queries. Parameters only: no text is ever spliced
+ * into SQL. */
 #include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-const char *const bpa_db_statement_name[BPA_STMT_COUNT] = {
-    [BPA_STMT_SCHEMA_CURRENT] = "schema_current",
-    [BPA_STMT_ECHO_JSON] = "echo_json",
+const struct bpa_db_statement *const bpa_db_statement_sets[] = {
+    bpa_db_health_statements,
+    bpa_db_document_statements,
+    bpa_db_reference_statements,
+    bpa_db_idempotency_statements,
+    NULL,
 };
 
-const char *const bpa_db_statement_sql[BPA_STMT_COUNT] = {
-    [BPA_STMT_SCHEMA_CURRENT] = "SELECT count(*) FROM bpa_schema_migrations m"
-                                " JOIN unnest($1::text[], $2::text[]) AS e(name, checksum)"
-                                " ON m.name = e.name AND m.checksum = e.checksum",
-    [BPA_STMT_ECHO_JSON] = "SELECT $1::jsonb::text",
+const struct bpa_db_statement bpa_db_health_statements[] = {
+    {"schema_current", "SELECT count(*) FROM bpa_schema_migrations m"
+                       " JOIN unnest($1::text[], $2::text[]) AS e(name, checksum)"
+                       " ON m.name = e.name AND m.checksum = e.checksum"},
+    {"echo_json", "SELECT $1::jsonb::text"},
+    {NULL, NULL},
 };
 
 enum bpa_db_status bpa_db_schema_current(struct bpa_db_conn *conn, const char *names,
@@ -22,7 +26,7 @@ enum bpa_db_status bpa_db_schema_current(struct bpa_db_conn *conn, const char *n
 {
     const char *params[] = {names, checksums};
     PGresult *r;
-    enum bpa_db_status status = bpa_db_exec(conn, BPA_STMT_SCHEMA_CURRENT, 2, params, &r);
+    enum bpa_db_status status = bpa_db_exec(conn, "schema_current", 2, params, &r);
     if (status != BPA_DB_OK)
         return status;
     *current = strtoull(PQgetvalue(r, 0, 0), NULL, 10) == expected;
@@ -32,11 +36,5 @@ enum bpa_db_status bpa_db_schema_current(struct bpa_db_conn *conn, const char *n
 
 enum bpa_db_status bpa_db_echo_json(struct bpa_db_conn *conn, const char *json, char **out)
 {
-    PGresult *r;
-    enum bpa_db_status status = bpa_db_exec(conn, BPA_STMT_ECHO_JSON, 1, &json, &r);
-    if (status != BPA_DB_OK)
-        return status;
-    *out = strdup(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return *out ? BPA_DB_OK : BPA_DB_HARD;
+    return bpa_db_text(conn, "echo_json", 1, &json, out);
 }

@@ -24,18 +24,10 @@ static void back_off(unsigned attempt)
 enum bpa_db_status bpa_db_transaction(struct bpa_db_conn *conn, enum bpa_db_isolation isolation,
                                       bpa_db_work_fn work, void *context)
 {
-    bool reconnected = false;
     for (unsigned attempt = 1;; attempt++) {
         conn->last_attempts = attempt;
+        /* BEGIN reconnects once by itself when the connection broke idle. */
         enum bpa_db_status status = bpa_db_command(conn, begin_sql[isolation]);
-        if (status == BPA_DB_UNAVAILABLE && !reconnected) {
-            /* Nothing ran yet, so trying on a fresh connection is safe. */
-            reconnected = true;
-            if (bpa_db_conn_reconnect(conn) != BPA_DB_OK)
-                return BPA_DB_UNAVAILABLE;
-            attempt--;
-            continue;
-        }
         if (status != BPA_DB_OK)
             return status;
 

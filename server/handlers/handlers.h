@@ -9,6 +9,37 @@ int bpa_handle_healthz(struct bpa_request *request);
 int bpa_handle_readyz(struct bpa_request *request);
 int bpa_handle_metrics(struct bpa_request *request);
 
+/* employers.c */
+int bpa_handle_employer_create(struct bpa_request *request);
+int bpa_handle_employer_get(struct bpa_request *request);
+int bpa_handle_employer_update(struct bpa_request *request);
+int bpa_handle_employer_list(struct bpa_request *request);
+int bpa_handle_employer_verify(struct bpa_request *request);
+
+/* placements.c */
+extern const char *const bpa_cefr_levels[];
+int bpa_handle_placement_create(struct bpa_request *request);
+int bpa_handle_placement_get(struct bpa_request *request);
+int bpa_handle_placement_update(struct bpa_request *request);
+int bpa_handle_placement_list(struct bpa_request *request);
+int bpa_handle_placement_open(struct bpa_request *request);
+int bpa_handle_placement_close(struct bpa_request *request);
+int bpa_handle_placement_delete(struct bpa_request *request);
+
+/* seekers.c */
+int bpa_handle_seeker_create(struct bpa_request *request);
+int bpa_handle_seeker_get(struct bpa_request *request);
+int bpa_handle_seeker_update(struct bpa_request *request);
+int bpa_handle_seeker_list(struct bpa_request *request);
+int bpa_handle_seeker_delete(struct bpa_request *request);
+
+/* reference.c */
+int bpa_handle_skill_search(struct bpa_request *request);
+int bpa_handle_skill_get(struct bpa_request *request);
+int bpa_handle_occupation_search(struct bpa_request *request);
+int bpa_handle_occupation_get(struct bpa_request *request);
+int bpa_handle_postcode_get(struct bpa_request *request);
+
 /* test_routes.c: only served with --enable-test-routes */
 int bpa_handle_test_echo(struct bpa_request *request);
 

@@ -1,0 +1,466 @@
+/* The shared life of a stored resource. */
+#include "resource.h"
+
+#include "schedule.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+json_t *bpa_resource_present(const struct bpa_resource *resource, const char *stored)
+{
+    json_t *doc = stored ? json_loads(stored, 0, NULL) : NULL;
+    if (doc && resource->schedule_field) {
+        json_t *intervals =
+            bpa_schedule_format(json_string_value(json_object_get(doc, resource->schedule_field)));
+        json_object_set_new(doc, resource->schedule_field, intervals ? intervals : json_null());
+    }
+    return doc;
+}
+
+int bpa_resource_reply_list(struct bpa_request *request, const struct bpa_resource *resource,
+                            const char *items, const struct bpa_page *page)
+{
+    json_t *stored = json_loads(items, 0, NULL);
+    json_t *shown = json_array();
+    size_t i;
+    json_t *item;
+    json_array_foreach(stored, i, item)
+    {
+        char *text = json_dumps(item, 0);
+        json_array_append_new(shown, bpa_resource_present(resource, text));
+        free(text);
+    }
+    json_decref(stored);
+    return bpa_reply_page(request, shown, page, "id");
+}
+
+static void etag_of(const json_t *doc, char out[32])
+{
+    snprintf(out, 32, "\"%lld\"", (long long)json_integer_value(json_object_get(doc, "version")));
+}
+
+static int reply_document(struct bpa_request *request, unsigned status, json_t *doc,
+                          const char *location)
+{
+    char etag[32];
+    etag_of(doc, etag);
+    request->reply_etag = etag;
+    request->reply_location = location;
+    int rc = bpa_reply_json(request, status, doc);
+    request->reply_etag = NULL;
+    request->reply_location = NULL;
+    return rc;
+}
+
+/* --- create --- */
+
+struct create {
+    const struct bpa_resource *resource;
+    json_t *doc; /* validated body */
+    const char *scope, *key, *hash;
+    /* outcome */
+    json_t *details;
+    enum bpa_error refusal; /* BPA_ERR_COUNT when none */
+    char *replayed;         /* the stored first response, on a retry */
+    json_t *created;
+    char location[96];
+};
+
+static void reset_create(struct create *c)
+{
+    json_array_clear(c->details);
+    c->refusal = BPA_ERR_COUNT;
+    free(c->replayed);
+    c->replayed = NULL;
+    json_decref(c->created);
+    c->created = NULL;
+}
+
+static enum bpa_db_status run_create(struct bpa_db_conn *conn, void *context)
+{
+    struct create *c = context;
+    reset_create(c);
+    enum bpa_db_status status;
+    if (c->key) {
+        status = bpa_db_idempotency_claim(conn, c->scope, c->key, c->hash, &c->replayed);
+        if (status != BPA_DB_OK || c->replayed)
+            return status == BPA_DB_OK ? BPA_DB_ABORT : status;
+    }
+    json_t *doc = json_deep_copy(c->doc);
+    status = c->resource->complete(conn, doc, c->details, true);
+    if (status == BPA_DB_OK && json_array_size(c->details)) {
+        c->refusal = BPA_ERR_VALIDATION_FAILED;
+        status = BPA_DB_ABORT;
+    }
+    char *text = status == BPA_DB_OK ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    char *id = NULL, *stored = NULL;
+    if (status == BPA_DB_OK)
+        status = bpa_db_document_save(conn, c->resource->kind, NULL, NULL, text, &id);
+    free(text);
+    if (status == BPA_DB_OK)
+        status = bpa_db_document_get(conn, c->resource->kind, id, &stored);
+    if (status == BPA_DB_OK) {
+        c->created = bpa_resource_present(c->resource, stored);
+        snprintf(c->location, sizeof c->location, "%s/%s", c->resource->collection, id);
+    }
+    if (status == BPA_DB_OK && c->key) {
+        char *body = json_dumps(c->created, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        status = bpa_db_idempotency_record(conn, c->scope, c->key, "201", body, c->location);
+        free(body);
+    }
+    free(id);
+    free(stored);
+    return status;
+}
+
+static bool valid_idempotency_key(const char *key)
+{
+    size_t n = strlen(key);
+    if (n < 1 || n > 200)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (key[i] < 0x21 || key[i] > 0x7E)
+            return false;
+    return true;
+}
+
+/* Answers a retried request with the first response, or refuses a reused key. */
+static int replay(struct bpa_request *request, const struct create *c)
+{
+    json_t *stored = json_loads(c->replayed, 0, NULL);
+    const char *hash = json_string_value(json_object_get(stored, "request_hash"));
+    int rc;
+    if (!hash || strcmp(hash, c->hash) != 0) {
+        rc = bpa_reply_error(request, BPA_ERR_IDEMPOTENCY_KEY_REUSED, NULL,
+                             json_pack("[{s:s, s:s}]", "field", "Idempotency-Key", "problem",
+                                       "was used before with a different body"));
+    } else {
+        json_t *body = json_loads(json_string_value(json_object_get(stored, "body")), 0, NULL);
+        request->replayed = true;
+        rc =
+            reply_document(request, (unsigned)json_integer_value(json_object_get(stored, "status")),
+                           body, json_string_value(json_object_get(stored, "location")));
+    }
+    json_decref(stored);
+    return rc;
+}
+
+int bpa_resource_create(struct bpa_request *request, const struct bpa_resource *resource)
+{
+    json_t *details = json_array();
+    const char *key = bpa_header(request, "Idempotency-Key");
+    if (key && !valid_idempotency_key(key))
+        bpa_field_problem(details, "Idempotency-Key", "must be 1-200 printable ASCII characters");
+    json_t *doc =
+        request->json ? bpa_fields_check(request->json, resource->fields, "", details) : NULL;
+    if (!request->json)
+        bpa_field_problem(details, "body", "a JSON object is required");
+    if (json_array_size(details)) {
+        json_decref(doc);
+        return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
+    }
+
+    /* The body's hash, keys sorted, so that a retry matches however the
+     * client orders members. */
+    char *canonical = json_dumps(request->json, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, (const unsigned char *)canonical, strlen(canonical));
+    free(canonical);
+    char hash[crypto_hash_sha256_BYTES * 2 + 1];
+    sodium_bin2hex(hash, sizeof hash, digest, sizeof digest);
+
+    struct create c = {.resource = resource,
+                       .doc = doc,
+                       .scope = resource->collection,
+                       .key = key,
+                       .hash = hash,
+                       .details = details};
+    enum bpa_db_status status =
+        bpa_db_transaction(request->db, BPA_DB_READ_COMMITTED, run_create, &c);
+    int rc;
+    if (status == BPA_DB_OK)
+        rc = reply_document(request, 201, json_incref(c.created), c.location);
+    else if (c.replayed)
+        rc = replay(request, &c);
+    else if (c.refusal != BPA_ERR_COUNT)
+        rc = bpa_reply_error(request, c.refusal, NULL, json_incref(details));
+    else
+        rc = bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
+    reset_create(&c);
+    json_decref(details);
+    json_decref(doc);
+    return rc;
+}
+
+/* --- get --- */
+
+int bpa_resource_get(struct bpa_request *request, const struct bpa_resource *resource)
+{
+    char id[20];
+    if (!bpa_param_id(request, "id", id))
+        return bpa_reply_error(request, BPA_ERR_NOT_FOUND, NULL, NULL);
+    char *stored = NULL;
+    enum bpa_db_status status = bpa_db_document_get(request->db, resource->kind, id, &stored);
+    if (status != BPA_DB_OK)
+        return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
+    json_t *doc = bpa_resource_present(resource, stored);
+    free(stored);
+    if (!doc)
+        return bpa_reply_error(request, BPA_ERR_NOT_FOUND, NULL, NULL);
+    return reply_document(request, 200, doc, NULL);
+}
+
+/* --- update --- */
+
+struct update {
+    const struct bpa_resource *resource;
+    const char *id;
+    const json_t *patch;
+    const char *if_match; /* the version the caller saw, or NULL */
+    json_t *details;
+    enum bpa_error refusal;
+    json_t *updated;
+};
+
+static enum bpa_db_status run_update(struct bpa_db_conn *conn, void *context)
+{
+    struct update *u = context;
+    json_array_clear(u->details);
+    u->refusal = BPA_ERR_COUNT;
+    json_decref(u->updated);
+    u->updated = NULL;
+
+    char *stored = NULL;
+    enum bpa_db_status status = bpa_db_document_get(conn, u->resource->kind, u->id, &stored);
+    json_t *current = status == BPA_DB_OK ? bpa_resource_present(u->resource, stored) : NULL;
+    free(stored);
+    if (status != BPA_DB_OK)
+        return status;
+    if (!current) {
+        u->refusal = BPA_ERR_NOT_FOUND;
+        return BPA_DB_ABORT;
+    }
+    char version[24];
+    snprintf(version, sizeof version, "%lld",
+             (long long)json_integer_value(json_object_get(current, "version")));
+    if (u->if_match && strcmp(u->if_match, version) != 0) {
+        json_decref(current);
+        u->refusal = BPA_ERR_PRECONDITION_FAILED;
+        return BPA_DB_ABORT;
+    }
+
+    json_t *merged = bpa_fields_writable(current, u->resource->fields);
+    json_decref(current);
+    for (const char *const *f = u->resource->create_only; f && *f; f++)
+        json_object_del(merged, *f);
+    /* A new postcode without new coordinates is looked up again. */
+    if (json_object_get(u->patch, "postcode") && !json_object_get(u->patch, "lat") &&
+        !json_object_get(u->patch, "lon")) {
+        json_object_del(merged, "lat");
+        json_object_del(merged, "lon");
+    }
+    json_object_update(merged, (json_t *)u->patch);
+    /* Nulls in the stored form mean "absent". */
+    const char *key;
+    void *tmp;
+    json_t *value;
+    json_object_foreach_safe(merged, tmp, key, value)
+    {
+        if (json_is_null(value) && !json_object_get(u->patch, key))
+            json_object_del(merged, key);
+    }
+    json_t *doc = bpa_fields_check(merged, u->resource->fields, "", u->details);
+    json_decref(merged);
+    status = json_array_size(u->details) ? BPA_DB_ABORT
+                                         : u->resource->complete(conn, doc, u->details, false);
+    if (status == BPA_DB_OK && json_array_size(u->details))
+        status = BPA_DB_ABORT;
+    if (status == BPA_DB_ABORT)
+        u->refusal = BPA_ERR_VALIDATION_FAILED;
+    char *text = status == BPA_DB_OK ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    char *saved = NULL;
+    if (status == BPA_DB_OK)
+        status = bpa_db_document_save(conn, u->resource->kind, u->id, version, text, &saved);
+    free(text);
+    if (status == BPA_DB_OK && !saved)
+        return BPA_DB_RETRY; /* changed between our read and our write: read again */
+    free(saved);
+    if (status == BPA_DB_OK)
+        status = bpa_db_document_get(conn, u->resource->kind, u->id, &stored);
+    if (status == BPA_DB_OK) {
+        u->updated = bpa_resource_present(u->resource, stored);
+        free(stored);
+    }
+    return status;
+}
+
+/* The version in an If-Match header ("3" or W/"3"), or NULL when absent.
+ * *malformed is set when present but unreadable. */
+static const char *if_match_version(const char *header, char out[24], bool *malformed)
+{
+    *malformed = false;
+    if (!header)
+        return NULL;
+    if (strncmp(header, "W/", 2) == 0)
+        header += 2;
+    size_t n = strlen(header);
+    if (n < 3 || n > 21 || header[0] != '"' || header[n - 1] != '"' ||
+        strspn(header + 1, "0123456789") != n - 2) {
+        *malformed = true;
+        return NULL;
+    }
+    memcpy(out, header + 1, n - 2);
+    out[n - 2] = '\0';
+    return out;
+}
+
+int bpa_resource_update(struct bpa_request *request, const struct bpa_resource *resource)
+{
+    char id[20];
+    if (!bpa_param_id(request, "id", id))
+        return bpa_reply_error(request, BPA_ERR_NOT_FOUND, NULL, NULL);
+    json_t *details = json_array();
+    if (!json_is_object(request->json))
+        bpa_field_problem(details, "body", "a JSON object is required");
+    /* What the patch may not touch, reported before any database work. */
+    const char *key;
+    json_t *value;
+    json_object_foreach(request->json, key, value)
+    {
+        for (const char *const *f = resource->create_only; f && *f; f++)
+            if (strcmp(key, *f) == 0)
+                bpa_field_problem(details, key, "cannot be changed after creation");
+    }
+    char version[24];
+    bool malformed;
+    const char *if_match = if_match_version(bpa_header(request, "If-Match"), version, &malformed);
+    if (malformed)
+        bpa_field_problem(details, "If-Match", "must be an ETag this server issued, e.g. \"3\"");
+    if (json_array_size(details))
+        return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
+
+    struct update u = {.resource = resource,
+                       .id = id,
+                       .patch = request->json,
+                       .if_match = if_match,
+                       .details = details};
+    enum bpa_db_status status =
+        bpa_db_transaction(request->db, BPA_DB_READ_COMMITTED, run_update, &u);
+    int rc;
+    if (status == BPA_DB_OK)
+        rc = reply_document(request, 200, u.updated, NULL);
+    else if (u.refusal == BPA_ERR_VALIDATION_FAILED)
+        rc = bpa_reply_error(request, u.refusal, NULL, json_incref(details));
+    else if (u.refusal != BPA_ERR_COUNT)
+        rc = bpa_reply_error(request, u.refusal, NULL, NULL);
+    else
+        rc = bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
+    if (status != BPA_DB_OK)
+        json_decref(u.updated);
+    json_decref(details);
+    return rc;
+}
+
+/* --- shared completion steps --- */
+
+enum bpa_db_status bpa_complete_location(struct bpa_db_conn *conn, json_t *doc, json_t *details)
+{
+    bool lat = json_object_get(doc, "lat") != NULL, lon = json_object_get(doc, "lon") != NULL;
+    if (lat != lon) {
+        bpa_field_problem(details, lat ? "lon" : "lat", "is required when the other is given");
+        return BPA_DB_OK;
+    }
+    const char *postcode = json_string_value(json_object_get(doc, "postcode"));
+    if (lat || !postcode)
+        return BPA_DB_OK;
+    char pc4[5];
+    snprintf(pc4, sizeof pc4, "%.4s", postcode);
+    char *found = NULL;
+    enum bpa_db_status status = bpa_db_postcode_get(conn, pc4, &found);
+    json_t *place = found ? json_loads(found, 0, NULL) : NULL;
+    free(found);
+    if (status == BPA_DB_OK && !place)
+        bpa_field_problem(details, "postcode", "is not a known postcode; give lat and lon as well");
+    if (place) {
+        json_object_set(doc, "lat", json_object_get(place, "lat"));
+        json_object_set(doc, "lon", json_object_get(place, "lon"));
+        json_decref(place);
+    }
+    return status;
+}
+
+/* Adds {uri: [paths]} for one URI. */
+static void note_uri(json_t *where, const json_t *uri, const char *path)
+{
+    const char *text = json_string_value(uri);
+    if (!text)
+        return;
+    json_t *paths = json_object_get(where, text);
+    if (!paths)
+        json_object_set_new(where, text, paths = json_array());
+    json_array_append_new(paths, json_string(path));
+}
+
+enum bpa_db_status bpa_complete_skills(struct bpa_db_conn *conn, const json_t *doc,
+                                       const char *const *paths, json_t *details)
+{
+    json_t *where = json_object();
+    for (const char *const *p = paths; *p; p++) {
+        char list[64];
+        snprintf(list, sizeof list, "%.*s", (int)strcspn(*p, "["), *p);
+        const char *member = strstr(*p, "].") ? strstr(*p, "].") + 2 : NULL;
+        size_t i;
+        json_t *item;
+        json_array_foreach(json_object_get(doc, list), i, item)
+        {
+            char path[128];
+            snprintf(path, sizeof path, "%s[%zu]%s%s", list, i, member ? "." : "",
+                     member ? member : "");
+            note_uri(where, member ? json_object_get(item, member) : item, path);
+        }
+    }
+    json_t *uris = json_array();
+    const char *uri;
+    json_t *value;
+    json_object_foreach(where, uri, value) json_array_append_new(uris, json_string(uri));
+    enum bpa_db_status status = BPA_DB_OK;
+    if (json_array_size(uris)) {
+        char *text = json_dumps(uris, JSON_COMPACT);
+        char *unknown_text = NULL;
+        status = bpa_db_unknown_skills(conn, text, &unknown_text);
+        free(text);
+        json_t *unknown = unknown_text ? json_loads(unknown_text, 0, NULL) : NULL;
+        free(unknown_text);
+        size_t i, j;
+        json_t *u, *path;
+        json_array_foreach(unknown, i, u)
+        {
+            json_array_foreach(json_object_get(where, json_string_value(u)), j, path)
+                bpa_field_problem(details, json_string_value(path), "is not a known skill URI");
+        }
+        json_decref(unknown);
+    }
+    json_decref(uris);
+    json_decref(where);
+    return status;
+}
+
+void bpa_check_unique_uris(const json_t *doc, const char *list, json_t *details)
+{
+    const json_t *items = json_object_get(doc, list);
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        const json_t *uri = json_object_get(json_array_get(items, i), "uri");
+        for (size_t j = 0; j < i; j++) {
+            if (json_equal((json_t *)uri, json_object_get(json_array_get(items, j), "uri"))) {
+                char path[96];
+                snprintf(path, sizeof path, "%s[%zu].uri", list, i);
+                bpa_field_problem(details, path, "is listed twice");
+                break;
+            }
+        }
+    }
+}

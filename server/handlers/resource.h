@@ -1,0 +1,51 @@
+/* What employers, placements and seekers share: create (with
+ * Idempotency-Key), get (with ETag), update (a merge of the stored document
+ * and the request, with If-Match), and turning stored documents into
+ * responses. Each resource supplies a field table and a `complete` step. */
+#ifndef BPA_RESOURCE_H
+#define BPA_RESOURCE_H
+
+#include "fields.h"
+#include "http.h"
+#include "request.h"
+
+struct bpa_resource {
+    enum bpa_document kind;
+    const char *collection; /* "/v1/employers": Location is collection/id */
+    const struct bpa_field *fields;
+    const char *schedule_field; /* stored as slots, shown as intervals; or NULL */
+    /* Fields that only a create may set. NULL-terminated. */
+    const char *const *create_only;
+    /* Checks across fields and against the database (referenced rows,
+     * postcodes); may add members such as lat/lon. Problems go to
+     * `details`. Runs inside the saving transaction. */
+    enum bpa_db_status (*complete)(struct bpa_db_conn *conn, json_t *doc, json_t *details,
+                                   bool creating);
+};
+
+int bpa_resource_create(struct bpa_request *request, const struct bpa_resource *resource);
+int bpa_resource_get(struct bpa_request *request, const struct bpa_resource *resource);
+int bpa_resource_update(struct bpa_request *request, const struct bpa_resource *resource);
+
+/* A stored document (JSON text) as the API shows it, or NULL. */
+json_t *bpa_resource_present(const struct bpa_resource *resource, const char *stored);
+
+/* Replies to a list: `items` is the JSON text of a page from the database. */
+int bpa_resource_reply_list(struct bpa_request *request, const struct bpa_resource *resource,
+                            const char *items, const struct bpa_page *page);
+
+/* --- shared `complete` steps --- */
+
+/* Sets lat/lon from the postcode unless both are given. */
+enum bpa_db_status bpa_complete_location(struct bpa_db_conn *conn, json_t *doc, json_t *details);
+
+/* Reports every skill URI in the document that is not a known skill. `paths`
+ * names where URIs are: "required_skills[].uri" (a list of objects) or
+ * "taught_skills[]" (a list of URIs). */
+enum bpa_db_status bpa_complete_skills(struct bpa_db_conn *conn, const json_t *doc,
+                                       const char *const *paths, json_t *details);
+
+/* Reports the same URI twice in the list of objects `list`. */
+void bpa_check_unique_uris(const json_t *doc, const char *list, json_t *details);
+
+#endif

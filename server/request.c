@@ -1,0 +1,156 @@
+/* Reading requests: parameters, headers and pages. */
+#include "request.h"
+
+#include <microhttpd.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct bpa_route_param *find_param(const struct bpa_request *request, const char *name)
+{
+    for (unsigned i = 0; i < request->params.count; i++) {
+        const struct bpa_route_param *p = &request->params.items[i];
+        if (p->name_len == strlen(name) && strncmp(p->name, name, p->name_len) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+bool bpa_param_text(const struct bpa_request *request, const char *name, char *out, size_t size)
+{
+    const struct bpa_route_param *p = find_param(request, name);
+    if (!p || p->value_len >= size)
+        return false;
+    memcpy(out, p->value, p->value_len);
+    out[p->value_len] = '\0';
+    return true;
+}
+
+bool bpa_param_id(const struct bpa_request *request, const char *name, char out[20])
+{
+    if (!bpa_param_text(request, name, out, 19))
+        return false;
+    size_t n = strlen(out);
+    return n > 0 && strspn(out, "0123456789") == n && out[0] != '0';
+}
+
+const char *bpa_query(const struct bpa_request *request, const char *name)
+{
+    return MHD_lookup_connection_value(request->connection, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *bpa_header(const struct bpa_request *request, const char *name)
+{
+    return MHD_lookup_connection_value(request->connection, MHD_HEADER_KIND, name);
+}
+
+char *bpa_query_checked(const struct bpa_request *request, const char *name,
+                        enum bpa_field_type type, double min, double max,
+                        const char *const *choices, json_t *details)
+{
+    const char *text = bpa_query(request, name);
+    if (!text)
+        return NULL;
+    /* Query values are strings; numbers and booleans are read from them. */
+    json_t *value = NULL;
+    if (type == BPA_INTEGER || type == BPA_NUMBER) {
+        char *end;
+        double n = strtod(text, &end);
+        if (*text && !*end)
+            value = type == BPA_INTEGER && n == (double)(long long)n ? json_integer((long long)n)
+                                                                     : json_real(n);
+    } else if (type == BPA_BOOLEAN) {
+        value = !strcmp(text, "true") ? json_true() : !strcmp(text, "false") ? json_false() : NULL;
+    } else {
+        value = json_string(text);
+    }
+    struct bpa_field spec[] = {{name, type, 0, min, max, choices, NULL}, {0}};
+    json_t *wrapped = json_pack("{s:o?}", name, value);
+    size_t before = json_array_size(details);
+    json_t *checked = value ? bpa_fields_check(wrapped, spec, "", details) : NULL;
+    if (!value)
+        bpa_field_problem(details, name,
+                          type == BPA_BOOLEAN ? "must be true or false" : "must be a number");
+    char *out = NULL;
+    json_t *member = json_object_get(checked, name);
+    if (member && json_array_size(details) == before)
+        out = json_is_string(member) ? strdup(json_string_value(member))
+                                     : json_dumps(member, JSON_ENCODE_ANY);
+    json_decref(checked);
+    json_decref(wrapped);
+    return out;
+}
+
+bool bpa_page_parse(const struct bpa_request *request, bool numeric_keys, struct bpa_page *page,
+                    json_t *details)
+{
+    memset(page, 0, sizeof *page);
+    page->requested = 50;
+    char *limit = bpa_query_checked(request, "limit", BPA_INTEGER, 1, 500, NULL, details);
+    if (limit)
+        page->requested = atol(limit);
+    free(limit);
+    snprintf(page->limit, sizeof page->limit, "%ld", page->requested + 1);
+
+    const char *cursor = bpa_query(request, "cursor");
+    if (!cursor)
+        return true;
+    unsigned char decoded[400];
+    size_t len = 0;
+    if (strlen(cursor) > 520 ||
+        sodium_base642bin(decoded, sizeof decoded - 1, cursor, strlen(cursor), NULL, &len, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        len < 3 || memcmp(decoded, "c1:", 3) != 0 ||
+        (numeric_keys && strspn((char *)decoded + 3, "0123456789") != len - 3) ||
+        memchr(decoded, '\0', len)) {
+        bpa_field_problem(details, "cursor", "is not a cursor this server issued");
+        return false;
+    }
+    decoded[len] = '\0';
+    page->after = strdup((char *)decoded + 3);
+    return page->after != NULL;
+}
+
+void bpa_page_free(struct bpa_page *page)
+{
+    free(page->after);
+    page->after = NULL;
+}
+
+int bpa_reply_page(struct bpa_request *request, json_t *items, const struct bpa_page *page,
+                   const char *key)
+{
+    json_t *next = json_null();
+    if (json_array_size(items) > (size_t)page->requested) {
+        json_array_remove(items, (size_t)page->requested);
+        json_t *last = json_object_get(json_array_get(items, (size_t)page->requested - 1), key);
+        char raw[400];
+        if (json_is_integer(last))
+            snprintf(raw, sizeof raw, "c1:%lld", (long long)json_integer_value(last));
+        else
+            snprintf(raw, sizeof raw, "c1:%s",
+                     json_string_value(last) ? json_string_value(last) : "");
+        char encoded[sodium_base64_ENCODED_LEN(400, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+        sodium_bin2base64(encoded, sizeof encoded, (unsigned char *)raw, strlen(raw),
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        next = json_string(encoded);
+    }
+    return bpa_reply_json(request, 200,
+                          json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+}
+
+char *bpa_like_escape(const char *text)
+{
+    char *out = malloc(strlen(text) * 2 + 1);
+    if (!out)
+        return NULL;
+    char *o = out;
+    for (const char *p = text; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            *o++ = '\\';
+        *o++ = *p;
+    }
+    *o = '\0';
+    return out;
+}

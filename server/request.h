@@ -1,0 +1,50 @@
+/* What handlers read from a request: path parameters, query parameters,
+ * headers, and the page a list asks for. */
+#ifndef BPA_REQUEST_H
+#define BPA_REQUEST_H
+
+#include "fields.h"
+#include "http.h"
+
+#include <stdbool.h>
+
+/* The path parameter `name` when it is a positive decimal id (at most 18
+ * digits); false otherwise (the caller answers 404: no such resource). */
+bool bpa_param_id(const struct bpa_request *request, const char *name, char out[20]);
+
+/* The path parameter `name` copied into `out`; false when longer. */
+bool bpa_param_text(const struct bpa_request *request, const char *name, char *out, size_t size);
+
+/* A query parameter or header, or NULL; borrowed for the request's life. */
+const char *bpa_query(const struct bpa_request *request, const char *name);
+const char *bpa_header(const struct bpa_request *request, const char *name);
+
+/* A query parameter checked against a field rule (fields.h); NULL when
+ * absent or invalid (then a problem is in `details`). The result is a
+ * string the caller frees. */
+char *bpa_query_checked(const struct bpa_request *request, const char *name,
+                        enum bpa_field_type type, double min, double max,
+                        const char *const *choices, json_t *details);
+
+/* The page a list asks for: `limit` (1..500, default 50) and the opaque
+ * `cursor` this server issued, decoded to the last key of the page before. */
+struct bpa_page {
+    char limit[24]; /* one more than asked, to learn whether more follow */
+    char *after;    /* decoded cursor (malloc'd), NULL on the first page */
+    long requested; /* the limit the caller asked for */
+};
+
+bool bpa_page_parse(const struct bpa_request *request, bool numeric_keys, struct bpa_page *page,
+                    json_t *details);
+void bpa_page_free(struct bpa_page *page);
+
+/* Replies {"items": [...], "next_cursor": ...} from `items` (stolen), which
+ * may hold one item beyond the page; `key` names the member the order
+ * follows ("id" or "uri"). */
+int bpa_reply_page(struct bpa_request *request, json_t *items, const struct bpa_page *page,
+                   const char *key);
+
+/* `text` with LIKE's special characters escaped (malloc'd). */
+char *bpa_like_escape(const char *text);
+
+#endif
