@@ -134,7 +134,7 @@ json_t *bpa_schedule_format(const char *slots)
             int end = hour;
             while (end < 24 && slots[day * 24 + end] == '1')
                 end++;
-            char from[6], to[6];
+            char from[16], to[16];
             snprintf(from, sizeof from, "%02d:00", hour);
             snprintf(to, sizeof to, "%02d:00", end);
             json_array_append_new(
