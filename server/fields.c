@@ -140,9 +140,12 @@ bool bpa_postcode_normalise(const char *text, char out[8])
 {
     char compact[8];
     size_t n = 0;
+    bool spaced = false;
     for (const char *p = text; *p; p++) {
-        if (*p == ' ' && n == 4)
-            continue; /* one optional space between digits and letters */
+        if (*p == ' ' && n == 4 && !spaced) {
+            spaced = true; /* one optional space between digits and letters */
+            continue;
+        }
         if (n == sizeof compact - 1)
             return false;
         compact[n++] = (char)toupper((unsigned char)*p);

@@ -15,6 +15,8 @@ int main(void)
     srunner_add_suite(runner, metrics_suite());
     srunner_add_suite(runner, migration_names_suite());
     srunner_add_suite(runner, contract_suite());
+    srunner_add_suite(runner, schedule_suite());
+    srunner_add_suite(runner, fields_suite());
     srunner_run_all(runner, CK_ENV);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

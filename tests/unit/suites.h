@@ -11,5 +11,7 @@ Suite *errors_suite(void);
 Suite *metrics_suite(void);
 Suite *migration_names_suite(void);
 Suite *contract_suite(void);
+Suite *schedule_suite(void);
+Suite *fields_suite(void);
 
 #endif
