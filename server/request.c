@@ -98,16 +98,17 @@ bool bpa_page_parse(const struct bpa_request *request, bool numeric_keys, struct
         return true;
     unsigned char decoded[400];
     size_t len = 0;
-    if (strlen(cursor) > 520 ||
-        sodium_base642bin(decoded, sizeof decoded - 1, cursor, strlen(cursor), NULL, &len, NULL,
-                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-        len < 3 || memcmp(decoded, "c1:", 3) != 0 ||
-        (numeric_keys && strspn((char *)decoded + 3, "0123456789") != len - 3) ||
-        memchr(decoded, '\0', len)) {
+    bool valid = strlen(cursor) <= 520 &&
+                 sodium_base642bin(decoded, sizeof decoded - 1, cursor, strlen(cursor), NULL, &len,
+                                   NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
+                 len >= 4 && memcmp(decoded, "c1:", 3) == 0 && !memchr(decoded, '\0', len);
+    decoded[valid ? len : 0] = '\0';
+    if (valid && numeric_keys)
+        valid = strspn((char *)decoded + 3, "0123456789") == len - 3;
+    if (!valid) {
         bpa_field_problem(details, "cursor", "is not a cursor this server issued");
         return false;
     }
-    decoded[len] = '\0';
     page->after = strdup((char *)decoded + 3);
     return page->after != NULL;
 }

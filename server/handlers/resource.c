@@ -254,8 +254,6 @@ static enum bpa_db_status run_update(struct bpa_db_conn *conn, void *context)
 
     json_t *merged = bpa_fields_writable(current, u->resource->fields);
     json_decref(current);
-    for (const char *const *f = u->resource->create_only; f && *f; f++)
-        json_object_del(merged, *f);
     /* A new postcode without new coordinates is looked up again. */
     if (json_object_get(u->patch, "postcode") && !json_object_get(u->patch, "lat") &&
         !json_object_get(u->patch, "lon")) {
