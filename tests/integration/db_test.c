@@ -89,11 +89,17 @@ START_TEST(retries_stop_at_the_cap)
 }
 END_TEST
 
-static enum bpa_db_status divides_by_zero(struct bpa_db_conn *conn, void *context)
+static enum bpa_db_status reads_a_missing_table(struct bpa_db_conn *conn, void *context)
 {
     ++*(unsigned *)context;
     enum bpa_db_status status = bpa_db_command(conn, "INSERT INTO counter VALUES (2, 0)");
-    return status == BPA_DB_OK ? bpa_db_command(conn, "SELECT 1 / 0") : status;
+    return status == BPA_DB_OK ? bpa_db_command(conn, "SELECT * FROM no_such_table") : status;
+}
+
+static enum bpa_db_status divides_by_zero(struct bpa_db_conn *conn, void *context)
+{
+    ++*(unsigned *)context;
+    return bpa_db_command(conn, "SELECT 1 / 0");
 }
 
 START_TEST(hard_errors_roll_back_without_retry)
@@ -102,10 +108,15 @@ START_TEST(hard_errors_roll_back_without_retry)
     struct bpa_db_conn *conn;
     ck_assert_int_eq(bpa_db_pool_acquire(pool, 1000, &conn), BPA_DB_OK);
     unsigned calls = 0;
-    ck_assert_int_eq(bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, divides_by_zero, &calls),
+    ck_assert_int_eq(bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, reads_a_missing_table, &calls),
                      BPA_DB_HARD);
     ck_assert_uint_eq(calls, 1);
     ck_assert_int_eq(value("SELECT count(*) FROM counter WHERE id = 2"), 0);
+    /* data the database refuses is the caller's fault: INVALID, not retried */
+    calls = 0;
+    ck_assert_int_eq(bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, divides_by_zero, &calls),
+                     BPA_DB_INVALID);
+    ck_assert_uint_eq(calls, 1);
     bpa_db_pool_release(pool, conn);
     bpa_db_pool_free(pool);
 }
