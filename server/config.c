@@ -41,6 +41,8 @@ static const struct option_spec options[] = {
      "apply pending migrations before serving"},
     {"--enable-test-routes", "BPA_TEST_ROUTES", FLAG, AT(test_routes), 0, 0,
      "serve the /v1/_test routes the integration tests use; never in production"},
+    {"--language", NULL, STRING, AT(language), 0, 0,
+     "import-*: the language of an ESCO file's labels, en or nl (default: from the file name)"},
 };
 
 #define OPTION_COUNT (sizeof options / sizeof options[0])
@@ -135,7 +137,7 @@ int bpa_config_load(struct bpa_config *config, int argc, char *const argv[],
 {
     set_defaults(config);
     for (size_t i = 0; i < OPTION_COUNT; i++) {
-        const char *value = getenv_fn(options[i].env);
+        const char *value = options[i].env ? getenv_fn(options[i].env) : NULL;
         if (value && apply(config, &options[i], options[i].env, value, error, error_size) != 0)
             return -1;
     }
@@ -150,12 +152,28 @@ int bpa_config_load(struct bpa_config *config, int argc, char *const argv[],
         if (strncmp(arg, "--", 2) != 0) {
             if (have_command)
                 return fail(error, error_size, "unexpected argument '%s'", arg);
-            if (strcmp(arg, "serve") == 0)
-                config->command = BPA_CMD_SERVE;
-            else if (strcmp(arg, "migrate") == 0)
-                config->command = BPA_CMD_MIGRATE;
-            else
+            static const struct {
+                const char *name;
+                enum bpa_command command;
+                bool takes_file;
+            } commands[] = {
+                {"serve", BPA_CMD_SERVE, false},
+                {"migrate", BPA_CMD_MIGRATE, false},
+                {"import-skills", BPA_CMD_IMPORT_SKILLS, true},
+                {"import-occupations", BPA_CMD_IMPORT_OCCUPATIONS, true},
+                {"import-postcodes", BPA_CMD_IMPORT_POSTCODES, true},
+            };
+            size_t c = 0;
+            while (c < sizeof commands / sizeof commands[0] && strcmp(arg, commands[c].name))
+                c++;
+            if (c == sizeof commands / sizeof commands[0])
                 return fail(error, error_size, "unknown command '%s' (try --help)", arg);
+            config->command = commands[c].command;
+            if (commands[c].takes_file) {
+                if (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0)
+                    return fail(error, error_size, "%s needs a FILE", arg);
+                config->command_file = argv[++i];
+            }
             have_command = true;
             continue;
         }
@@ -177,6 +195,8 @@ int bpa_config_load(struct bpa_config *config, int argc, char *const argv[],
             return -1;
     }
 
+    if (config->language && strcmp(config->language, "en") && strcmp(config->language, "nl"))
+        return fail(error, error_size, "--language: '%s' is not en or nl", config->language);
     if (!config->help && !config->database_url)
         return fail(error, error_size, "no database: set BPA_DATABASE_URL or pass --database-url");
     return 0;
@@ -185,17 +205,21 @@ int bpa_config_load(struct bpa_config *config, int argc, char *const argv[],
 void bpa_config_usage(FILE *out, const char *program)
 {
     fprintf(out,
-            "usage: %s [serve|migrate] [options]\n"
+            "usage: %s [COMMAND] [options]\n"
             "\n"
-            "  serve     serve the HTTP API (the default)\n"
-            "  migrate   apply pending schema migrations and exit\n"
+            "  serve                     serve the HTTP API (the default)\n"
+            "  migrate                   apply pending schema migrations and exit\n"
+            "  import-skills FILE        upsert ESCO skills (skills_en.csv, skills_nl.csv,\n"
+            "                            or a CSV with uri,label_en,label_nl,skill_type)\n"
+            "  import-occupations FILE   the same for occupations (occupations_en.csv ...)\n"
+            "  import-postcodes FILE     upsert PC4 centroids from GeoNames' NL.txt\n"
             "\n"
             "Every option can also be set by the environment variable beside it;\n"
             "a flag wins over its variable.\n\n",
             program);
     for (size_t i = 0; i < OPTION_COUNT; i++) {
         const struct option_spec *o = &options[i];
-        fprintf(out, "  %-22s %-22s %s\n", o->flag, o->env, o->help);
+        fprintf(out, "  %-22s %-22s %s\n", o->flag, o->env ? o->env : "", o->help);
     }
     fprintf(out, "  %-22s %-22s %s\n", "--help", "", "show this text");
 }

@@ -9,11 +9,19 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum bpa_command { BPA_CMD_SERVE, BPA_CMD_MIGRATE };
+enum bpa_command {
+    BPA_CMD_SERVE,
+    BPA_CMD_MIGRATE,
+    BPA_CMD_IMPORT_SKILLS,
+    BPA_CMD_IMPORT_OCCUPATIONS,
+    BPA_CMD_IMPORT_POSTCODES,
+};
 
 /* Strings are borrowed from argv, the environment or static defaults. */
 struct bpa_config {
     enum bpa_command command;
+    const char *command_file; /* the file an import command reads */
+    const char *language;     /* of the labels in an ESCO file: "en", "nl" or NULL */
     const char *listen_address;
     unsigned long port;
     const char *database_url;

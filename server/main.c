@@ -1,6 +1,7 @@
 /* bpa-server: configuration, start-up checks, signals, and an orderly stop. */
 #include "config.h"
 #include "http.h"
+#include "import.h"
 #include "log.h"
 #include "routes.h"
 
@@ -115,6 +116,31 @@ out:
     return rc;
 }
 
+/* Runs an import command; prints its summary as JSON on stdout. */
+static int import(const struct bpa_config *config)
+{
+    json_t *summary = NULL;
+    char error[512];
+    int rc;
+    if (config->command == BPA_CMD_IMPORT_POSTCODES)
+        rc = bpa_import_postcodes(config->database_url, config->command_file, &summary, error,
+                                  sizeof error);
+    else
+        rc =
+            bpa_import_terms(config->database_url,
+                             config->command == BPA_CMD_IMPORT_SKILLS ? BPA_SKILL : BPA_OCCUPATION,
+                             config->command_file, config->language, &summary, error, sizeof error);
+    if (rc != 0) {
+        bpa_log(BPA_LOG_ERROR, "import_failed", json_pack("{s:s}", "message", error));
+        return 1;
+    }
+    char *text = json_dumps(summary, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    printf("%s\n", text);
+    free(text);
+    json_decref(summary);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct bpa_config config;
@@ -149,8 +175,14 @@ int main(int argc, char **argv)
     }
     int rc = 1;
     if (wait_for_database(config.database_url, &stop_signals) &&
-        prepare_schema(&config, &migrations))
-        rc = config.command == BPA_CMD_MIGRATE ? 0 : serve(&config, &migrations, &stop_signals);
+        prepare_schema(&config, &migrations)) {
+        if (config.command == BPA_CMD_SERVE)
+            rc = serve(&config, &migrations, &stop_signals);
+        else if (config.command == BPA_CMD_MIGRATE)
+            rc = 0;
+        else
+            rc = import(&config);
+    }
     bpa_migrations_free(&migrations);
     return rc;
 }
