@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-    gcc make pkg-config clang-format util-linux
+    gcc make pkg-config clang-format util-linux unzip
     libmicrohttpd-dev libjansson-dev libsodium-dev libpq-dev libcurl4-openssl-dev
     check
     postgresql-15 postgresql-client-15

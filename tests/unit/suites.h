@@ -13,5 +13,6 @@ Suite *migration_names_suite(void);
 Suite *contract_suite(void);
 Suite *schedule_suite(void);
 Suite *fields_suite(void);
+Suite *csv_suite(void);
 
 #endif
