@@ -12,7 +12,14 @@ if [[ -z "${BPA_DATABASE_URL:-}" ]]; then
     export BPA_DATABASE_URL
 fi
 
+build/bpa-server migrate
+# An empty database gets the demo world, so that there is something to see.
+if [[ $(psql "$BPA_DATABASE_URL" -Atqc "SELECT count(*) FROM employers") == 0 ]]; then
+    echo "loading the demo world (scripts/demo.sql) into the empty database"
+    psql "$BPA_DATABASE_URL" -q -v ON_ERROR_STOP=1 --single-transaction -f scripts/demo.sql
+fi
+
 echo "serving on http://${BPA_LISTEN_ADDRESS:-127.0.0.1}:${BPA_PORT:-8080} (Ctrl-C stops)"
 # Not exec: the EXIT trap must run after the daemon has stopped. Ctrl-C
 # reaches the daemon, which stops gracefully and exits 0.
-build/bpa-server --migrate "$@"
+build/bpa-server "$@"

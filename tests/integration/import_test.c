@@ -151,6 +151,29 @@ START_TEST(geonames_postcodes_twice)
 }
 END_TEST
 
+START_TEST(the_demo_world_loads)
+{
+    FILE *f = fopen("scripts/demo.sql", "r");
+    ck_assert_ptr_nonnull(f);
+    static char sql[1 << 16];
+    size_t n = fread(sql, 1, sizeof sql - 1, f);
+    fclose(f);
+    sql[n] = '\0';
+    ck_assert_int_eq(harness_db_sql(&db, sql), 0);
+    char value[32];
+    ck_assert(harness_db_value(&db,
+                               "SELECT count(*) FROM placement_documents WHERE status = 'open'",
+                               value, sizeof value));
+    ck_assert_str_eq(value, "4");
+    ck_assert(harness_db_value(&db, "SELECT count(*) FROM seekers WHERE postcode LIKE '25%'", value,
+                               sizeof value));
+    ck_assert_str_eq(value, "5");
+    ck_assert(harness_db_value(&db, "SELECT count(*) FROM employers WHERE verified", value,
+                               sizeof value));
+    ck_assert_str_eq(value, "3");
+}
+END_TEST
+
 int main(void)
 {
     if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || !mkdtemp(scratch))
@@ -168,6 +191,7 @@ int main(void)
     tcase_add_test(tc, bad_rows_are_skipped_with_reasons);
     tcase_add_test(tc, full_esco_skills_twice_then_dutch_labels);
     tcase_add_test(tc, geonames_postcodes_twice);
+    tcase_add_test(tc, the_demo_world_loads);
     suite_add_tcase(s, tc);
     int failed = harness_run_suite(s);
     harness_db_destroy(&db);
