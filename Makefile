@@ -24,7 +24,12 @@ REL_FLAGS := -O2 -g
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
              -fno-sanitize-recover=undefined
 
-SERVER_SRC := $(sort $(wildcard server/*.c server/db/*.c server/handlers/*.c))
+# The OpenAPI document and its HTML reference, compiled into the daemon.
+GEN_DOCS   := build/gen/api_docs.c
+NODE_DEPS  := api-docs/node_modules/.package-lock.json
+NPM_CI_FLAGS ?=
+
+SERVER_SRC := $(sort $(wildcard server/*.c server/db/*.c server/handlers/*.c)) $(GEN_DOCS)
 SERVER_LIB := $(filter-out server/main.c,$(SERVER_SRC))
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 INTEG_SRC  := $(sort $(wildcard tests/integration/*_test.c))
@@ -40,6 +45,12 @@ all build: build/bpa-server
 
 # `make V=1` shows the full compiler command lines.
 Q := $(if $(V),,@)
+
+$(NODE_DEPS): api-docs/package-lock.json
+	cd api-docs && npm ci --no-audit --no-fund --no-update-notifier --loglevel=error $(NPM_CI_FLAGS)
+
+$(GEN_DOCS): api-docs/openapi.yaml api-docs/build-docs.mjs $(NODE_DEPS)
+	@node api-docs/build-docs.mjs $@
 
 build/bpa-server: $(SERVER_SRC:%.c=$(REL)/%.o)
 	@echo "  LINK $@"

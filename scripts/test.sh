@@ -11,6 +11,9 @@ export BPA_SERVER_BIN="$build/bpa-server"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export CK_VERBOSITY=${CK_VERBOSITY:-normal}
+# Every response the integration tests receive, for the conformance check.
+export BPA_RESPONSE_LOG="$build/responses.jsonl"
+rm -f "$BPA_RESPONSE_LOG"
 
 failed=()
 step() {
@@ -28,6 +31,7 @@ step "openapi lint" scripts/lint-openapi.sh
 for binary in "$@"; do
     step "integration: $(basename "$binary")" "$binary"
 done
+step "responses conform to openapi.yaml" node api-docs/check-responses.mjs "$BPA_RESPONSE_LOG"
 
 echo
 if [[ ${#failed[@]} -gt 0 ]]; then

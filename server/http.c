@@ -40,6 +40,8 @@ static int queue(struct bpa_request *request, unsigned status, struct MHD_Respon
         MHD_add_response_header(response, "ETag", request->reply_etag);
     if (request->reply_location)
         MHD_add_response_header(response, "Location", request->reply_location);
+    if (request->reply_csp)
+        MHD_add_response_header(response, "Content-Security-Policy", request->reply_csp);
     if (request->replayed)
         MHD_add_response_header(response, "Idempotent-Replayed", "true");
     if (atomic_load(&request->server->shutting_down))

@@ -55,7 +55,8 @@ struct bpa_request {
     /* extra headers of the next reply, when set (borrowed) */
     const char *reply_etag;
     const char *reply_location;
-    bool replayed; /* the reply repeats a stored first response (Idempotency-Key) */
+    const char *reply_csp; /* Content-Security-Policy */
+    bool replayed;         /* the reply repeats a stored first response (Idempotency-Key) */
 };
 
 /* Replies. Each returns the libmicrohttpd result the handler returns. */

@@ -13,6 +13,8 @@ const struct bpa_route bpa_all_routes[] = {
     {"GET", "/healthz", bpa_handle_healthz, 0},
     {"GET", "/readyz", bpa_handle_readyz, DB},
     {"GET", "/metrics", bpa_handle_metrics, 0},
+    {"GET", "/openapi.yaml", bpa_handle_openapi, 0},
+    {"GET", "/docs", bpa_handle_docs, 0},
     {"GET", "/v1/employers", bpa_handle_employer_list, DB},
     {"POST", "/v1/employers", bpa_handle_employer_create, DB},
     {"GET", "/v1/employers/{id}", bpa_handle_employer_get, DB},

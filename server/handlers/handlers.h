@@ -9,6 +9,10 @@ int bpa_handle_healthz(struct bpa_request *request);
 int bpa_handle_readyz(struct bpa_request *request);
 int bpa_handle_metrics(struct bpa_request *request);
 
+/* docs.c */
+int bpa_handle_openapi(struct bpa_request *request);
+int bpa_handle_docs(struct bpa_request *request);
+
 /* employers.c */
 int bpa_handle_employer_create(struct bpa_request *request);
 int bpa_handle_employer_get(struct bpa_request *request);

@@ -302,6 +302,31 @@ START_TEST(metrics_count_requests_by_route_and_status)
 }
 END_TEST
 
+START_TEST(the_contract_and_its_reference_are_served)
+{
+    struct http_response r;
+    char value[256];
+    http_call(&server, "GET", "/openapi.yaml", NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(http_header(&r, "Content-Type", value, sizeof value));
+    ck_assert_str_eq(value, "application/yaml; charset=utf-8");
+    ck_assert_int_eq(strncmp(r.body, "openapi: 3.1.0\n", 15), 0);
+    ck_assert_ptr_nonnull(strstr(r.body, "  /v1/placements/{id}/open:"));
+    http_response_free(&r);
+
+    http_call(&server, "GET", "/docs", NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(http_header(&r, "Content-Security-Policy", value, sizeof value));
+    ck_assert_int_eq(strncmp(value, "default-src 'none'; style-src 'sha256-", 38), 0);
+    ck_assert_ptr_null(strstr(r.body, "<script"));
+    ck_assert_ptr_null(strstr(r.body, " src=")); /* nothing loaded from elsewhere */
+    ck_assert_ptr_null(strstr(r.body, "<link"));
+    ck_assert_ptr_nonnull(strstr(r.body, "<code>/v1/placements/{id}/open</code>"));
+    ck_assert_ptr_nonnull(strstr(r.body, "idempotency_key_reused"));
+    http_response_free(&r);
+}
+END_TEST
+
 int main(void)
 {
     if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
@@ -331,6 +356,7 @@ int main(void)
     tcase_add_test(tc, one_json_log_line_per_request);
     tcase_add_test(tc, ready_when_database_and_schema_are);
     tcase_add_test(tc, metrics_count_requests_by_route_and_status);
+    tcase_add_test(tc, the_contract_and_its_reference_are_served);
     suite_add_tcase(s, tc);
     int failed = harness_run_suite(s);
 

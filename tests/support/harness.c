@@ -322,6 +322,30 @@ static size_t collect(char *data, size_t size, size_t count, void *context)
     return n;
 }
 
+/* With BPA_RESPONSE_LOG set, every response is appended to that file as
+ * one JSON line, for api-docs/check-responses.mjs to hold against the
+ * OpenAPI document. */
+static void record_response(const char *method, const char *path,
+                            const struct http_response *response)
+{
+    const char *log = getenv("BPA_RESPONSE_LOG");
+    if (!log || !*log || response->status == 0)
+        return;
+    char content_type[128] = "";
+    http_header(response, "Content-Type", content_type, sizeof content_type);
+    json_t *line = json_pack("{s:s, s:s#, s:i, s:s, s:s#}", "method", method, "path", path,
+                             strcspn(path, "?"), "status", (int)response->status, "content_type",
+                             content_type, "body", response->body, response->body_len);
+    char *text = json_dumps(line, JSON_COMPACT);
+    json_decref(line);
+    FILE *f = text ? fopen(log, "a") : NULL;
+    if (f) {
+        fprintf(f, "%s\n", text); /* one write per line: safe across Check's processes */
+        fclose(f);
+    }
+    free(text);
+}
+
 void http_call(const struct harness_server *server, const char *method, const char *path,
                const char *const *headers, const char *body, struct http_response *out)
 {
@@ -357,6 +381,7 @@ void http_call(const struct harness_server *server, const char *method, const ch
     out->body = content.data ? content.data : strdup("");
     out->body_len = content.len;
     out->json = json_loadb(out->body, out->body_len, JSON_DECODE_ANY, NULL);
+    record_response(method, path, out);
 }
 
 bool http_header(const struct http_response *response, const char *name, char *out, size_t size)
