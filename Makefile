@@ -34,7 +34,7 @@ SERVER_LIB := $(filter-out server/main.c,$(SERVER_SRC))
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 INTEG_SRC  := $(sort $(wildcard tests/integration/*_test.c))
 SUPPORT    := $(sort $(wildcard tests/support/*.c))
-C_FILES    := $(SERVER_SRC) $(UNIT_SRC) $(INTEG_SRC) $(SUPPORT) \
+C_FILES    := $(filter-out $(GEN_DOCS),$(SERVER_SRC)) $(UNIT_SRC) $(INTEG_SRC) $(SUPPORT) \
               $(wildcard server/*.h server/db/*.h server/handlers/*.h tests/support/*.h)
 
 REL := build/rel
