@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static struct harness_db db;
 static struct harness_server server;
@@ -450,6 +452,56 @@ START_TEST(reference_lookups)
 }
 END_TEST
 
+/* Runs `request` in `n` processes at once; counts the statuses they got. */
+static void race(int n, const char *method, const char *path, const char *body, const char *header,
+                 int *ok, int *refused, long refused_status)
+{
+    pid_t children[16];
+    ck_assert_int_le(n, 16);
+    for (int i = 0; i < n; i++) {
+        children[i] = fork();
+        ck_assert_int_ge(children[i], 0);
+        if (children[i] == 0) {
+            struct http_response r = call(method, path, body, header);
+            _exit(r.status == 200 || r.status == 201 ? 0 : r.status == refused_status ? 1 : 2);
+        }
+    }
+    *ok = *refused = 0;
+    for (int i = 0; i < n; i++) {
+        int status;
+        waitpid(children[i], &status, 0);
+        ck_assert(WIFEXITED(status) && WEXITSTATUS(status) < 2);
+        *(WEXITSTATUS(status) == 0 ? ok : refused) += 1;
+    }
+}
+
+START_TEST(racing_retries_create_once)
+{
+    int ok, refused;
+    race(12, "POST", "/v1/employers", employer_body("10000010"), "Idempotency-Key: race-1", &ok,
+         &refused, 0);
+    ck_assert_int_eq(ok, 12); /* every retry gets the one creation's response */
+    char count[16];
+    ck_assert(harness_db_value(&db, "SELECT count(*) FROM employers WHERE kvk_number = '10000010'",
+                               count, sizeof count));
+    ck_assert_str_eq(count, "1");
+}
+END_TEST
+
+START_TEST(racing_updates_with_one_etag_let_one_win)
+{
+    long long id = create_employer("10000011", false);
+    int ok, refused;
+    race(8, "PATCH", fmt("/v1/employers/%lld", id), "{\"name\":\"Racer\"}", "If-Match: \"1\"", &ok,
+         &refused, 412);
+    ck_assert_int_eq(ok, 1);
+    ck_assert_int_eq(refused, 7);
+    struct http_response r = call("GET", fmt("/v1/employers/%lld", id), NULL, NULL);
+    ck_assert_int_eq(json_integer_value(json_object_get(r.json, "version")), 2);
+    http_response_free(&r);
+}
+END_TEST
+
 /* A fingerprint of every resource table, to prove a refused request
  * changed nothing. */
 static void fingerprint(char *out, size_t size)
@@ -506,6 +558,15 @@ START_TEST(invalid_input_is_refused_and_changes_nothing)
          422, "validation_failed", "contacts[0].language"},
         {"POST", "/v1/employers", "{\"kvk_number\":\"10000009\",\"name\":\"x\"", 400,
          "malformed_json", "body"},
+        {"POST", "/v1/employers",
+         "{\"kvk_number\":\"10000009\",\"name\":\"\\ud800\",\"postcode\":\"2516\"}", 400,
+         "malformed_json", "body"}, /* a lone surrogate is not Unicode */
+        {"POST", "/v1/employers",
+         "{\"kvk_number\":\"10000009\",\"name\":\"a\\u0000b\",\"postcode\":\"2516\"}", 400,
+         "malformed_json", "body"},
+        {"POST", "/v1/employers",
+         "{\"kvk_number\":\"10000009\",\"name\":\"a\\u202eb\\u0007\",\"postcode\":\"2516\"}", 422,
+         "validation_failed", "name"},
         {"POST", "/v1/placements",
          fmt("{\"employer_id\":%lld,\"title\":\"t\",\"postcode\":\"2516\",\"schedule\":[{\"day\":"
              "\"mon\",\"from\":\"08:00\",\"to\":\"12:00\"}],\"hours_per_week\":4,\"start_date\":"
@@ -666,6 +727,8 @@ int main(void)
     tcase_add_test(tc, if_match_prevents_lost_updates);
     tcase_add_test(tc, idempotency_key_replays_the_first_response);
     tcase_add_test(tc, reference_lookups);
+    tcase_add_test(tc, racing_retries_create_once);
+    tcase_add_test(tc, racing_updates_with_one_etag_let_one_win);
     tcase_add_test(tc, invalid_input_is_refused_and_changes_nothing);
     suite_add_tcase(s, tc);
     int failed = harness_run_suite(s);
