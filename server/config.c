@@ -1,4 +1,5 @@
 /* Configuration parsing. */
+#include "errors.h"
 #include "config.h"
 
 #include <errno.h>
@@ -63,18 +64,6 @@ static void set_defaults(struct bpa_config *config)
     };
 }
 
-static int fail(char *error, size_t size, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *error, size_t size, const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    vsnprintf(error, size, format, args);
-    va_end(args);
-    return -1;
-}
-
 static int parse_flag_value(const char *text, bool *out)
 {
     static const char *const yes[] = {"1", "true", "yes", "on"};
@@ -96,7 +85,7 @@ static int apply(struct bpa_config *config, const struct option_spec *spec, cons
     switch (spec->kind) {
     case STRING:
         if (value[0] == '\0')
-            return fail(error, size, "%s: must not be empty", source);
+            return bpa_reason(error, size, "%s: must not be empty", source);
         *(const char **)(void *)field = value;
         return 0;
     case NUMBER: {
@@ -104,24 +93,25 @@ static int apply(struct bpa_config *config, const struct option_spec *spec, cons
         errno = 0;
         unsigned long n = strtoul(value, &end, 10);
         if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno == ERANGE)
-            return fail(error, size, "%s: '%s' is not a whole number", source, value);
+            return bpa_reason(error, size, "%s: '%s' is not a whole number", source, value);
         if (n < spec->min || n > spec->max)
-            return fail(error, size, "%s: %lu is outside %lu..%lu", source, n, spec->min,
-                        spec->max);
+            return bpa_reason(error, size, "%s: %lu is outside %lu..%lu", source, n, spec->min,
+                              spec->max);
         *(unsigned long *)(void *)field = n;
         return 0;
     }
     case FLAG:
         if (parse_flag_value(value, (bool *)(void *)field) != 0)
-            return fail(error, size, "%s: '%s' is not one of true/false/1/0/yes/no", source, value);
+            return bpa_reason(error, size, "%s: '%s' is not one of true/false/1/0/yes/no", source,
+                              value);
         return 0;
     case LEVEL:
         if (!bpa_log_level_parse(value, (enum bpa_log_level *)(void *)field))
-            return fail(error, size, "%s: '%s' is not one of debug, info, warn, error", source,
-                        value);
+            return bpa_reason(error, size, "%s: '%s' is not one of debug, info, warn, error",
+                              source, value);
         return 0;
     }
-    return fail(error, size, "%s: unsupported option kind", source);
+    return bpa_reason(error, size, "%s: unsupported option kind", source);
 }
 
 static const struct option_spec *find_flag(const char *name, size_t len)
@@ -151,7 +141,7 @@ int bpa_config_load(struct bpa_config *config, int argc, char *const argv[],
         }
         if (strncmp(arg, "--", 2) != 0) {
             if (have_command)
-                return fail(error, error_size, "unexpected argument '%s'", arg);
+                return bpa_reason(error, error_size, "unexpected argument '%s'", arg);
             static const struct {
                 const char *name;
                 enum bpa_command command;
@@ -167,11 +157,11 @@ int bpa_config_load(struct bpa_config *config, int argc, char *const argv[],
             while (c < sizeof commands / sizeof commands[0] && strcmp(arg, commands[c].name))
                 c++;
             if (c == sizeof commands / sizeof commands[0])
-                return fail(error, error_size, "unknown command '%s' (try --help)", arg);
+                return bpa_reason(error, error_size, "unknown command '%s' (try --help)", arg);
             config->command = commands[c].command;
             if (commands[c].takes_file) {
                 if (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0)
-                    return fail(error, error_size, "%s needs a FILE", arg);
+                    return bpa_reason(error, error_size, "%s needs a FILE", arg);
                 config->command_file = argv[++i];
             }
             have_command = true;
@@ -181,14 +171,14 @@ int bpa_config_load(struct bpa_config *config, int argc, char *const argv[],
         size_t name_len = equals ? (size_t)(equals - arg) : strlen(arg);
         const struct option_spec *spec = find_flag(arg, name_len);
         if (!spec)
-            return fail(error, error_size, "unknown option '%.*s' (try --help)", (int)name_len,
-                        arg);
+            return bpa_reason(error, error_size, "unknown option '%.*s' (try --help)",
+                              (int)name_len, arg);
         const char *value = equals ? equals + 1 : NULL;
         if (!value && spec->kind == FLAG)
             value = "true";
         if (!value) {
             if (i + 1 >= argc)
-                return fail(error, error_size, "%s needs a value", spec->flag);
+                return bpa_reason(error, error_size, "%s needs a value", spec->flag);
             value = argv[++i];
         }
         if (apply(config, spec, spec->flag, value, error, error_size) != 0)
@@ -196,9 +186,10 @@ int bpa_config_load(struct bpa_config *config, int argc, char *const argv[],
     }
 
     if (config->language && strcmp(config->language, "en") && strcmp(config->language, "nl"))
-        return fail(error, error_size, "--language: '%s' is not en or nl", config->language);
+        return bpa_reason(error, error_size, "--language: '%s' is not en or nl", config->language);
     if (!config->help && !config->database_url)
-        return fail(error, error_size, "no database: set BPA_DATABASE_URL or pass --database-url");
+        return bpa_reason(error, error_size,
+                          "no database: set BPA_DATABASE_URL or pass --database-url");
     return 0;
 }
 

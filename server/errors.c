@@ -1,6 +1,8 @@
 /* The error table and the error envelope. */
 #include "errors.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 static const struct bpa_error_info table[BPA_ERR_COUNT] = {
@@ -35,4 +37,13 @@ json_t *bpa_error_envelope(enum bpa_error error, const char *message, json_t *de
     if (request_id)
         json_object_set_new(body, "request_id", json_string(request_id));
     return json_pack("{s:o}", "error", body);
+}
+
+int bpa_reason(char *out, size_t size, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    vsnprintf(out, size, format, args);
+    va_end(args);
+    return -1;
 }

@@ -29,4 +29,9 @@ enum bpa_error bpa_error_by_code(const char *code);
 json_t *bpa_error_envelope(enum bpa_error error, const char *message, json_t *details,
                            const char *request_id);
 
+/* Writes a one-line reason into `out` and returns -1, for functions that
+ * report failure as -1 with a reason. */
+int bpa_reason(char *out, size_t size, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -166,18 +166,27 @@ bool bpa_postcode_normalise(const char *text, char out[8])
     return true;
 }
 
+/* True for a list of at most f->max items; a problem otherwise. */
+static bool list_shape(const json_t *value, const struct bpa_field *f, const char *field,
+                       json_t *details)
+{
+    if (!json_is_array(value)) {
+        bpa_field_problem(details, field, "must be a list");
+        return false;
+    }
+    if (json_array_size(value) > (size_t)f->max) {
+        problemf(details, field, "must have at most %.0f items", f->max);
+        return false;
+    }
+    return true;
+}
+
 /* Distinct strings, each passing `valid`; NULL (and a problem) otherwise. */
 static json_t *check_list(const json_t *value, const struct bpa_field *f, const char *field,
                           bool (*valid)(const char *), const char *what, json_t *details)
 {
-    if (!json_is_array(value)) {
-        bpa_field_problem(details, field, "must be a list");
+    if (!list_shape(value, f, field, details))
         return NULL;
-    }
-    if (json_array_size(value) > (size_t)f->max) {
-        problemf(details, field, "must have at most %.0f items", f->max);
-        return NULL;
-    }
     json_t *out = json_array();
     size_t i;
     json_t *item;
@@ -328,14 +337,8 @@ static json_t *check_value(const json_t *value, const struct bpa_field *f, const
         }
         return bpa_fields_check(value, f->fields, field, details);
     case BPA_OBJECTS: {
-        if (!json_is_array(value)) {
-            bpa_field_problem(details, field, "must be a list");
+        if (!list_shape(value, f, field, details))
             return NULL;
-        }
-        if (json_array_size(value) > (size_t)f->max) {
-            problemf(details, field, "must have at most %.0f items", f->max);
-            return NULL;
-        }
         json_t *out = json_array();
         size_t i;
         json_t *item;

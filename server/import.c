@@ -1,4 +1,5 @@
 /* Reference-data imports. */
+#include "errors.h"
 #include "import.h"
 
 #include "csv.h"
@@ -11,18 +12,6 @@
 #include <string.h>
 
 #define BATCH 1000
-
-static int fail(char *error, size_t size, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *error, size_t size, const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    vsnprintf(error, size, format, args);
-    va_end(args);
-    return -1;
-}
 
 /* One import's progress: the rows accepted so far wait in `batch`. */
 struct run {
@@ -84,8 +73,8 @@ static int flush(struct run *run, char *error, size_t error_size)
     free(rows);
     if (status != BPA_DB_OK || !f.counts) {
         json_decref(f.counts);
-        return fail(error, error_size, "writing rows %lu..%lu failed (database status %d)",
-                    run->rows - json_array_size(run->batch) + 1, run->rows, (int)status);
+        return bpa_reason(error, error_size, "writing rows %lu..%lu failed (database status %d)",
+                          run->rows - json_array_size(run->batch) + 1, run->rows, (int)status);
     }
     run->inserted += (unsigned long)json_integer_value(json_object_get(f.counts, "inserted"));
     run->updated += (unsigned long)json_integer_value(json_object_get(f.counts, "updated"));
@@ -179,7 +168,7 @@ int bpa_import_terms(const char *url, enum bpa_term kind, const char *path, cons
     const char *extra_name = kind == BPA_SKILL ? "skill_type" : "isco_group";
     FILE *in = fopen(path, "rb");
     if (!in)
-        return fail(error, error_size, "cannot open %s: %s", path, strerror(errno));
+        return bpa_reason(error, error_size, "cannot open %s: %s", path, strerror(errno));
     struct bpa_csv csv;
     bpa_csv_init(&csv, in, ',', true);
     char **f;
@@ -187,7 +176,7 @@ int bpa_import_terms(const char *url, enum bpa_term kind, const char *path, cons
     if (bpa_csv_next(&csv, &f, &n) != 1) {
         bpa_csv_free(&csv);
         fclose(in);
-        return fail(error, error_size, "%s is empty or not CSV", path);
+        return bpa_reason(error, error_size, "%s is empty or not CSV", path);
     }
     /* The official download (conceptUri, preferredLabel, skillType or
      * iscoGroup) or the subset format (uri, label_en, label_nl, ...). */
@@ -206,10 +195,10 @@ int bpa_import_terms(const char *url, enum bpa_term kind, const char *path, cons
     if (uri < 0 || (label_en < 0 && label_nl < 0)) {
         bpa_csv_free(&csv);
         fclose(in);
-        return fail(error, error_size,
-                    "%s has neither ESCO's columns (conceptUri, preferredLabel) nor "
-                    "uri, label_en, label_nl",
-                    path);
+        return bpa_reason(error, error_size,
+                          "%s has neither ESCO's columns (conceptUri, preferredLabel) nor "
+                          "uri, label_en, label_nl",
+                          path);
     }
 
     struct run run;
@@ -217,7 +206,7 @@ int bpa_import_terms(const char *url, enum bpa_term kind, const char *path, cons
     if (begin(&run, url, kind == BPA_SKILL ? "skills" : "occupations") != 0) {
         bpa_csv_free(&csv);
         fclose(in);
-        return fail(error, error_size, "out of memory");
+        return bpa_reason(error, error_size, "out of memory");
     }
     run.upsert = upsert_terms;
     run.arg = &term;
@@ -225,7 +214,8 @@ int bpa_import_terms(const char *url, enum bpa_term kind, const char *path, cons
     while (rc == 0 && (read = bpa_csv_next(&csv, &f, &n)) != 0) {
         run.rows++;
         if (read < 0) {
-            rc = fail(error, error_size, "%s: record at line %lu is not valid CSV", path, csv.line);
+            rc = bpa_reason(error, error_size, "%s: record at line %lu is not valid CSV", path,
+                            csv.line);
             break;
         }
         const char *u = (size_t)uri < n ? f[uri] : "";
@@ -274,13 +264,13 @@ int bpa_import_postcodes(const char *url, const char *path, json_t **summary, ch
 {
     FILE *in = fopen(path, "rb");
     if (!in)
-        return fail(error, error_size, "cannot open %s: %s", path, strerror(errno));
+        return bpa_reason(error, error_size, "cannot open %s: %s", path, strerror(errno));
     struct bpa_csv tsv;
     bpa_csv_init(&tsv, in, '\t', false);
     struct run run;
     if (begin(&run, url, "postcodes") != 0) {
         fclose(in);
-        return fail(error, error_size, "out of memory");
+        return bpa_reason(error, error_size, "out of memory");
     }
     run.upsert = upsert_postcodes;
     char **f;
@@ -291,7 +281,7 @@ int bpa_import_postcodes(const char *url, const char *path, json_t **summary, ch
     while (rc == 0 && (read = bpa_csv_next(&tsv, &f, &n)) != 0) {
         run.rows++;
         if (read < 0) {
-            rc = fail(error, error_size, "%s: line %lu cannot be read", path, tsv.line);
+            rc = bpa_reason(error, error_size, "%s: line %lu cannot be read", path, tsv.line);
             break;
         }
         if (n < 11) {

@@ -4,6 +4,7 @@
 
 #include "log.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Server notices ("relation already exists, skipping") go to the JSON log,
@@ -154,6 +155,16 @@ enum bpa_db_status bpa_db_text(struct bpa_db_conn *conn, const char *statement, 
     if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0) && !(*out = strdup(PQgetvalue(r, 0, 0))))
         status = BPA_DB_HARD;
     PQclear(r);
+    return status;
+}
+
+enum bpa_db_status bpa_db_row_exists(struct bpa_db_conn *conn, const char *statement,
+                                     const char *param, bool *found)
+{
+    char *row;
+    enum bpa_db_status status = bpa_db_text(conn, statement, 1, &param, &row);
+    *found = row != NULL;
+    free(row);
     return status;
 }
 

@@ -77,24 +77,14 @@ enum bpa_db_status bpa_db_document_list(struct bpa_db_conn *conn, enum bpa_docum
     return bpa_db_text(conn, list_statement[kind], list_params[kind], params, items);
 }
 
-static enum bpa_db_status exists(struct bpa_db_conn *conn, const char *statement, const char *id,
-                                 bool *found)
-{
-    char *one;
-    enum bpa_db_status status = bpa_db_text(conn, statement, 1, &id, &one);
-    *found = one != NULL;
-    free(one);
-    return status;
-}
-
 enum bpa_db_status bpa_db_employer_exists(struct bpa_db_conn *conn, const char *id, bool *found)
 {
-    return exists(conn, "employer_exists", id, found);
+    return bpa_db_row_exists(conn, "employer_exists", id, found);
 }
 
 enum bpa_db_status bpa_db_portal_exists(struct bpa_db_conn *conn, const char *id, bool *found)
 {
-    return exists(conn, "portal_exists", id, found);
+    return bpa_db_row_exists(conn, "portal_exists", id, found);
 }
 
 enum bpa_db_status bpa_db_employer_set_verified(struct bpa_db_conn *conn, const char *id,
@@ -126,10 +116,10 @@ enum bpa_db_status bpa_db_placement_set_status(struct bpa_db_conn *conn, const c
 enum bpa_db_status bpa_db_placement_delete_draft(struct bpa_db_conn *conn, const char *id,
                                                  bool *deleted)
 {
-    return exists(conn, "placement_delete_draft", id, deleted);
+    return bpa_db_row_exists(conn, "placement_delete_draft", id, deleted);
 }
 
 enum bpa_db_status bpa_db_seeker_delete(struct bpa_db_conn *conn, const char *id, bool *deleted)
 {
-    return exists(conn, "seeker_delete", id, deleted);
+    return bpa_db_row_exists(conn, "seeker_delete", id, deleted);
 }

@@ -53,6 +53,10 @@ enum bpa_db_status bpa_db_exec(struct bpa_db_conn *conn, const char *statement, 
 enum bpa_db_status bpa_db_text(struct bpa_db_conn *conn, const char *statement, int count,
                                const char *const *values, char **out);
 
+/* Runs a one-parameter statement; *found is whether it yielded a row. */
+enum bpa_db_status bpa_db_row_exists(struct bpa_db_conn *conn, const char *statement,
+                                     const char *param, bool *found);
+
 /* Runs SQL text without parameters (BEGIN, COMMIT ...). */
 enum bpa_db_status bpa_db_command(struct bpa_db_conn *conn, const char *sql);
 

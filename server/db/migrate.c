@@ -1,4 +1,5 @@
 /* Schema migrations. */
+#include "errors.h"
 #include "migrate.h"
 
 #include "internal.h"
@@ -13,18 +14,6 @@
 
 /* Any constant will do; it names "the migration lock" for all daemons. */
 #define MIGRATION_LOCK_KEY "7301160501"
-
-static int fail(char *error, size_t size, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *error, size_t size, const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    vsnprintf(error, size, format, args);
-    va_end(args);
-    return -1;
-}
 
 bool bpa_migration_name_valid(const char *name)
 {
@@ -88,7 +77,7 @@ int bpa_migrations_load(const char *dir, struct bpa_migrations *out, char *error
     *out = (struct bpa_migrations){0};
     DIR *d = opendir(dir);
     if (!d)
-        return fail(error, error_size, "cannot open the schema folder '%s'", dir);
+        return bpa_reason(error, error_size, "cannot open the schema folder '%s'", dir);
     struct dirent *entry;
     int rc = 0;
     while (rc == 0 && (entry = readdir(d)) != NULL) {
@@ -96,8 +85,8 @@ int bpa_migrations_load(const char *dir, struct bpa_migrations *out, char *error
         if (name[0] == '.' || strcmp(name + (strlen(name) > 4 ? strlen(name) - 4 : 0), ".sql"))
             continue;
         if (!bpa_migration_name_valid(name)) {
-            rc = fail(error, error_size, "'%s' in %s is not named NNNN_lower_case_name.sql", name,
-                      dir);
+            rc = bpa_reason(error, error_size, "'%s' in %s is not named NNNN_lower_case_name.sql",
+                            name, dir);
             break;
         }
         char path[4096];
@@ -111,7 +100,7 @@ int bpa_migrations_load(const char *dir, struct bpa_migrations *out, char *error
             free(m.sql);
             if (grown)
                 out->items = grown;
-            rc = fail(error, error_size, "cannot read %s", path);
+            rc = bpa_reason(error, error_size, "cannot read %s", path);
             break;
         }
         unsigned char digest[crypto_hash_sha256_BYTES];
@@ -122,19 +111,19 @@ int bpa_migrations_load(const char *dir, struct bpa_migrations *out, char *error
     }
     closedir(d);
     if (rc == 0 && out->count == 0)
-        rc = fail(error, error_size, "no migrations in the schema folder '%s'", dir);
+        rc = bpa_reason(error, error_size, "no migrations in the schema folder '%s'", dir);
     if (rc == 0) {
         qsort(out->items, out->count, sizeof out->items[0], by_name);
         for (size_t i = 1; i < out->count; i++)
             if (strncmp(out->items[i - 1].name, out->items[i].name, 4) == 0)
-                rc = fail(error, error_size, "%s and %s share a number", out->items[i - 1].name,
-                          out->items[i].name);
+                rc = bpa_reason(error, error_size, "%s and %s share a number",
+                                out->items[i - 1].name, out->items[i].name);
     }
     if (rc == 0) {
         out->names_array = array_literal(out, false);
         out->checksums_array = array_literal(out, true);
         if (!out->names_array || !out->checksums_array)
-            rc = fail(error, error_size, "out of memory");
+            rc = bpa_reason(error, error_size, "out of memory");
     }
     if (rc != 0)
         bpa_migrations_free(out);
@@ -166,7 +155,7 @@ static PGresult *applied_rows(PGconn *pg, char *error, size_t error_size)
         if (PQresultStatus(r) == PGRES_TUPLES_OK)
             return r;
     }
-    fail(error, error_size, "cannot read the applied migrations: %s", PQerrorMessage(pg));
+    bpa_reason(error, error_size, "cannot read the applied migrations: %s", PQerrorMessage(pg));
     PQclear(r);
     return NULL;
 }
@@ -185,10 +174,10 @@ static int check_unchanged(const struct bpa_migration *m, const char *recorded, 
 {
     if (strcmp(recorded, m->checksum) == 0)
         return 0;
-    return fail(error, error_size,
-                "migration %s was changed after it was applied (applied checksum %.12s, file "
-                "%.12s); add a new migration instead",
-                m->name, recorded, m->checksum);
+    return bpa_reason(error, error_size,
+                      "migration %s was changed after it was applied (applied checksum %.12s, file "
+                      "%.12s); add a new migration instead",
+                      m->name, recorded, m->checksum);
 }
 
 static int apply_one(PGconn *pg, const struct bpa_migration *m, char *error, size_t error_size)
@@ -200,7 +189,8 @@ static int apply_one(PGconn *pg, const struct bpa_migration *m, char *error, siz
         r = PQexec(pg, m->sql);
         ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
         if (!ok)
-            fail(error, error_size, "migration %s failed: %s", m->name, PQresultErrorMessage(r));
+            bpa_reason(error, error_size, "migration %s failed: %s", m->name,
+                       PQresultErrorMessage(r));
         PQclear(r);
     }
     if (ok) {
@@ -209,14 +199,16 @@ static int apply_one(PGconn *pg, const struct bpa_migration *m, char *error, siz
                          2, NULL, params, NULL, NULL, 0);
         ok = PQresultStatus(r) == PGRES_COMMAND_OK;
         if (!ok)
-            fail(error, error_size, "recording %s failed: %s", m->name, PQresultErrorMessage(r));
+            bpa_reason(error, error_size, "recording %s failed: %s", m->name,
+                       PQresultErrorMessage(r));
         PQclear(r);
     }
     if (ok) {
         r = PQexec(pg, "COMMIT");
         ok = PQresultStatus(r) == PGRES_COMMAND_OK;
         if (!ok)
-            fail(error, error_size, "committing %s failed: %s", m->name, PQresultErrorMessage(r));
+            bpa_reason(error, error_size, "committing %s failed: %s", m->name,
+                       PQresultErrorMessage(r));
         PQclear(r);
     } else {
         PQclear(PQexec(pg, "ROLLBACK"));
@@ -234,8 +226,8 @@ static int run_apply(PGconn *pg, const struct bpa_migrations *set, unsigned *app
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
     if (!ok)
-        return fail(error, error_size, "cannot create bpa_schema_migrations: %s",
-                    PQerrorMessage(pg));
+        return bpa_reason(error, error_size, "cannot create bpa_schema_migrations: %s",
+                          PQerrorMessage(pg));
     PGresult *rows = applied_rows(pg, error, error_size);
     if (!rows)
         return -1;
@@ -264,10 +256,10 @@ int bpa_migrations_apply(const char *url, const struct bpa_migrations *set, unsi
     if (!pg)
         return -1;
     PGresult *r = PQexec(pg, "SELECT pg_advisory_lock(" MIGRATION_LOCK_KEY ")");
-    int rc =
-        PQresultStatus(r) == PGRES_TUPLES_OK
-            ? 0
-            : fail(error, error_size, "cannot take the migration lock: %s", PQerrorMessage(pg));
+    int rc = PQresultStatus(r) == PGRES_TUPLES_OK
+                 ? 0
+                 : bpa_reason(error, error_size, "cannot take the migration lock: %s",
+                              PQerrorMessage(pg));
     PQclear(r);
     if (rc == 0) {
         rc = run_apply(pg, set, applied, error, error_size);
@@ -289,10 +281,10 @@ int bpa_migrations_verify(const char *url, const struct bpa_migrations *set, cha
         const struct bpa_migration *m = &set->items[i];
         const char *recorded = recorded_checksum(rows, m->name);
         if (!recorded)
-            rc = fail(error, error_size,
-                      "the database schema is behind: migration %s is not applied"
-                      " (run with --migrate, or `bpa-server migrate`)",
-                      m->name);
+            rc = bpa_reason(error, error_size,
+                            "the database schema is behind: migration %s is not applied"
+                            " (run with --migrate, or `bpa-server migrate`)",
+                            m->name);
         else
             rc = check_unchanged(m, recorded, error, error_size);
     }

@@ -99,9 +99,5 @@ enum bpa_db_status bpa_db_unknown_skills(struct bpa_db_conn *conn, const char *u
 
 enum bpa_db_status bpa_db_occupation_known(struct bpa_db_conn *conn, const char *uri, bool *known)
 {
-    char *one;
-    enum bpa_db_status status = bpa_db_text(conn, "occupation_known", 1, &uri, &one);
-    *known = one != NULL;
-    free(one);
-    return status;
+    return bpa_db_row_exists(conn, "occupation_known", uri, known);
 }

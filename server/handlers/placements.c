@@ -48,15 +48,8 @@ static enum bpa_db_status complete_placement(struct bpa_db_conn *conn, json_t *d
                                              bool creating)
 {
     enum bpa_db_status status = BPA_DB_OK;
-    if (creating) {
-        char id[24];
-        bool found = false;
-        snprintf(id, sizeof id, "%lld",
-                 (long long)json_integer_value(json_object_get(doc, "employer_id")));
-        status = bpa_db_employer_exists(conn, id, &found);
-        if (status == BPA_DB_OK && !found)
-            bpa_field_problem(details, "employer_id", "is not a known employer");
-    }
+    if (creating)
+        status = bpa_complete_owner(conn, doc, "employer_id", bpa_db_employer_exists, details);
     const char *start = json_string_value(json_object_get(doc, "start_date"));
     const char *end = json_string_value(json_object_get(doc, "end_date"));
     if (start && end && strcmp(end, start) <= 0)

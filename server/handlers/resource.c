@@ -447,6 +447,20 @@ enum bpa_db_status bpa_complete_skills(struct bpa_db_conn *conn, const json_t *d
     return status;
 }
 
+enum bpa_db_status
+bpa_complete_owner(struct bpa_db_conn *conn, const json_t *doc, const char *field,
+                   enum bpa_db_status (*exists)(struct bpa_db_conn *, const char *, bool *),
+                   json_t *details)
+{
+    char id[24];
+    bool found = false;
+    snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(doc, field)));
+    enum bpa_db_status status = exists(conn, id, &found);
+    if (status == BPA_DB_OK && !found)
+        bpa_field_problem(details, field, "is not a known id");
+    return status;
+}
+
 void bpa_check_unique_uris(const json_t *doc, const char *list, json_t *details)
 {
     const json_t *items = json_object_get(doc, list);

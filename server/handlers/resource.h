@@ -45,6 +45,12 @@ enum bpa_db_status bpa_complete_location(struct bpa_db_conn *conn, json_t *doc, 
 enum bpa_db_status bpa_complete_skills(struct bpa_db_conn *conn, const json_t *doc,
                                        const char *const *paths, json_t *details);
 
+/* On create: reports `field` (an id) when `exists` finds no such row. */
+enum bpa_db_status
+bpa_complete_owner(struct bpa_db_conn *conn, const json_t *doc, const char *field,
+                   enum bpa_db_status (*exists)(struct bpa_db_conn *, const char *, bool *),
+                   json_t *details);
+
 /* Reports the same URI twice in the list of objects `list`. */
 void bpa_check_unique_uris(const json_t *doc, const char *list, json_t *details);
 

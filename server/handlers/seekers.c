@@ -54,15 +54,8 @@ static enum bpa_db_status complete_seeker(struct bpa_db_conn *conn, json_t *doc,
                                           bool creating)
 {
     enum bpa_db_status status = BPA_DB_OK;
-    if (creating) {
-        char id[24];
-        bool found = false;
-        snprintf(id, sizeof id, "%lld",
-                 (long long)json_integer_value(json_object_get(doc, "portal_id")));
-        status = bpa_db_portal_exists(conn, id, &found);
-        if (status == BPA_DB_OK && !found)
-            bpa_field_problem(details, "portal_id", "is not a known portal");
-    }
+    if (creating)
+        status = bpa_complete_owner(conn, doc, "portal_id", bpa_db_portal_exists, details);
     const char *from = json_string_value(json_object_get(doc, "available_from"));
     const char *until = json_string_value(json_object_get(doc, "available_until"));
     if (from && until && strcmp(until, from) < 0)
