@@ -42,6 +42,26 @@ static const struct option_spec options[] = {
      "apply pending migrations before serving"},
     {"--enable-test-routes", "BPA_TEST_ROUTES", FLAG, AT(test_routes), 0, 0,
      "serve the /v1/_test routes the integration tests use; never in production"},
+    {"--session-idle-seconds", "BPA_SESSION_IDLE_SECONDS", NUMBER, AT(session_idle_s), 1, 2592000,
+     "a login session ends after this long unused (default 1800)"},
+    {"--session-lifetime-seconds", "BPA_SESSION_LIFETIME_SECONDS", NUMBER, AT(session_lifetime_s),
+     1, 2592000, "and in any case this long after login (default 43200)"},
+    {"--password-opslimit", "BPA_PASSWORD_OPSLIMIT", NUMBER, AT(password_opslimit), 1, 20,
+     "argon2id passes for new password hashes (default 2)"},
+    {"--password-memlimit-kib", "BPA_PASSWORD_MEMLIMIT_KIB", NUMBER, AT(password_memlimit_kib),
+     8192, 4194304, "argon2id memory for new password hashes, KiB (default 65536)"},
+    {"--login-max-failures", "BPA_LOGIN_MAX_FAILURES", NUMBER, AT(login_max_failures), 1, 1000,
+     "failed logins per account within the window before 429 (default 5)"},
+    {"--login-max-failures-per-address", "BPA_LOGIN_MAX_FAILURES_PER_ADDRESS", NUMBER,
+     AT(login_max_failures_per_address), 1, 100000,
+     "failed logins per client address within the window before 429 (default 20)"},
+    {"--login-window-seconds", "BPA_LOGIN_WINDOW_SECONDS", NUMBER, AT(login_window_s), 1, 86400,
+     "the login throttling window (default 900)"},
+    {"--metrics-public", "BPA_METRICS_PUBLIC", FLAG, AT(metrics_public), 0, 0,
+     "serve /metrics without a credential (default true; false: coordinators only)"},
+    {"--employer", NULL, STRING, AT(employer_id), 0, 0, "create-employer-user: the employer's id"},
+    {"--contact-email", NULL, STRING, AT(contact_email), 0, 0,
+     "create-portal: the portal's contact address"},
     {"--language", NULL, STRING, AT(language), 0, 0,
      "import-*: the language of an ESCO file's labels, en or nl (default: from the file name)"},
 };
@@ -61,6 +81,14 @@ static void set_defaults(struct bpa_config *config)
         .shutdown_timeout_s = 30,
         .log_level = BPA_LOG_INFO,
         .schema_dir = "schema",
+        .session_idle_s = 1800,
+        .session_lifetime_s = 43200,
+        .password_opslimit = 2,         /* libsodium's "interactive" limits: */
+        .password_memlimit_kib = 65536, /* about 0.1 s per login on a server core */
+        .login_max_failures = 5,
+        .login_max_failures_per_address = 20,
+        .login_window_s = 900,
+        .metrics_public = true,
     };
 }
 
@@ -152,6 +180,13 @@ int bpa_config_load(struct bpa_config *config, int argc, char *const argv[],
                 {"import-skills", BPA_CMD_IMPORT_SKILLS, true},
                 {"import-occupations", BPA_CMD_IMPORT_OCCUPATIONS, true},
                 {"import-postcodes", BPA_CMD_IMPORT_POSTCODES, true},
+                {"create-coordinator", BPA_CMD_CREATE_COORDINATOR, true},
+                {"create-employer-user", BPA_CMD_CREATE_EMPLOYER_USER, true},
+                {"create-portal", BPA_CMD_CREATE_PORTAL, true},
+                {"disable-portal", BPA_CMD_DISABLE_PORTAL, true},
+                {"create-key", BPA_CMD_CREATE_KEY, true},
+                {"revoke-key", BPA_CMD_REVOKE_KEY, true},
+                {"list-keys", BPA_CMD_LIST_KEYS, true},
             };
             size_t c = 0;
             while (c < sizeof commands / sizeof commands[0] && strcmp(arg, commands[c].name))
@@ -161,7 +196,7 @@ int bpa_config_load(struct bpa_config *config, int argc, char *const argv[],
             config->command = commands[c].command;
             if (commands[c].takes_file) {
                 if (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0)
-                    return bpa_reason(error, error_size, "%s needs a FILE", arg);
+                    return bpa_reason(error, error_size, "%s needs an argument (try --help)", arg);
                 config->command_file = argv[++i];
             }
             have_command = true;
@@ -204,6 +239,14 @@ void bpa_config_usage(FILE *out, const char *program)
             "                            or a CSV with uri,label_en,label_nl,skill_type)\n"
             "  import-occupations FILE   the same for occupations (occupations_en.csv ...)\n"
             "  import-postcodes FILE     upsert PC4 centroids from GeoNames' NL.txt\n"
+            "  create-coordinator EMAIL  create a coordinator account; the password is\n"
+            "                            asked without echo, or read from a piped stdin\n"
+            "  create-employer-user EMAIL --employer ID   the same for an employer's user\n"
+            "  create-portal NAME [--contact-email E]     create a portal, print its first key\n"
+            "  disable-portal ID         disable a portal (its keys stop working)\n"
+            "  create-key PORTAL_ID      print a new key for a portal (rotation)\n"
+            "  revoke-key KEY_ID         revoke one key\n"
+            "  list-keys PORTAL_ID       a portal's keys (never the keys themselves)\n"
             "\n"
             "Every option can also be set by the environment variable beside it;\n"
             "a flag wins over its variable.\n\n",

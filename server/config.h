@@ -15,13 +15,22 @@ enum bpa_command {
     BPA_CMD_IMPORT_SKILLS,
     BPA_CMD_IMPORT_OCCUPATIONS,
     BPA_CMD_IMPORT_POSTCODES,
+    BPA_CMD_CREATE_COORDINATOR,
+    BPA_CMD_CREATE_EMPLOYER_USER,
+    BPA_CMD_CREATE_PORTAL,
+    BPA_CMD_DISABLE_PORTAL,
+    BPA_CMD_CREATE_KEY,
+    BPA_CMD_REVOKE_KEY,
+    BPA_CMD_LIST_KEYS,
 };
 
 /* Strings are borrowed from argv, the environment or static defaults. */
 struct bpa_config {
     enum bpa_command command;
-    const char *command_file; /* the file an import command reads */
-    const char *language;     /* of the labels in an ESCO file: "en", "nl" or NULL */
+    const char *command_file;  /* the argument of a command: a file, an e-mail, a name, an id */
+    const char *language;      /* of the labels in an ESCO file: "en", "nl" or NULL */
+    const char *employer_id;   /* create-employer-user: the employer */
+    const char *contact_email; /* create-portal */
     const char *listen_address;
     unsigned long port;
     const char *database_url;
@@ -31,6 +40,14 @@ struct bpa_config {
     unsigned long shutdown_timeout_s;
     enum bpa_log_level log_level;
     const char *schema_dir;
+    unsigned long session_idle_s;
+    unsigned long session_lifetime_s;
+    unsigned long password_opslimit;
+    unsigned long password_memlimit_kib;
+    unsigned long login_max_failures;
+    unsigned long login_max_failures_per_address;
+    unsigned long login_window_s;
+    bool metrics_public;
     bool migrate;
     bool test_routes;
     bool help;

@@ -3,6 +3,7 @@
  * database, which must not stall other connections. */
 #include "http.h"
 
+#include "access.h"
 #include "log.h"
 
 #include <arpa/inet.h>
@@ -40,6 +41,13 @@ static int queue(struct bpa_request *request, unsigned status, struct MHD_Respon
         MHD_add_response_header(response, "ETag", request->reply_etag);
     if (request->reply_location)
         MHD_add_response_header(response, "Location", request->reply_location);
+    if (status == 401)
+        MHD_add_response_header(response, "WWW-Authenticate", "Bearer realm=\"bpa\"");
+    if (request->reply_retry_after) {
+        char seconds[16];
+        snprintf(seconds, sizeof seconds, "%u", request->reply_retry_after);
+        MHD_add_response_header(response, "Retry-After", seconds);
+    }
     if (request->reply_csp)
         MHD_add_response_header(response, "Content-Security-Policy", request->reply_csp);
     if (request->replayed)
@@ -195,14 +203,26 @@ static int dispatch(struct bpa_request *request)
         if (!request->json)
             return reply_malformed_json(request, &parse);
     }
-    if (!(request->route->flags & BPA_ROUTE_NEEDS_DB))
+    unsigned flags = request->route->flags;
+    bool public = flags & BPA_ROUTE_PUBLIC;
+    if (public && !(flags & BPA_ROUTE_NEEDS_DB))
         return request->route->handler(request);
 
+    /* Every credential is checked against the database. */
     enum bpa_db_status status =
         bpa_db_pool_acquire(request->server->pool, DB_ACQUIRE_WAIT_MS, &request->db);
     if (status != BPA_DB_OK)
         return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
-    int rc = request->route->handler(request);
+    int rc;
+    enum bpa_error refused = public ? BPA_ERR_COUNT : bpa_access_authenticate(request);
+    static const unsigned role_flag[] = {0, BPA_ROUTE_COORDINATOR, BPA_ROUTE_EMPLOYER,
+                                         BPA_ROUTE_PORTAL};
+    if (refused == BPA_ERR_COUNT && !public && !(flags & role_flag[request->principal.role]))
+        refused = BPA_ERR_FORBIDDEN;
+    if (refused != BPA_ERR_COUNT)
+        rc = bpa_reply_error(request, refused, NULL, NULL);
+    else
+        rc = request->route->handler(request);
     bpa_db_pool_release(request->server->pool, request->db);
     request->db = NULL;
     return rc;

@@ -17,6 +17,17 @@
 #include <stdatomic.h>
 #include <time.h>
 
+enum bpa_role { BPA_ROLE_ANONYMOUS, BPA_ROLE_COORDINATOR, BPA_ROLE_EMPLOYER, BPA_ROLE_PORTAL };
+
+/* The caller, once authenticated (access.c). */
+struct bpa_principal {
+    enum bpa_role role;
+    long long id;          /* the account, or the portal's API key */
+    long long employer_id; /* employer users */
+    long long portal_id;   /* portals */
+    char session_hash[67]; /* the session token's hash, for logout */
+};
+
 struct MHD_Daemon;
 struct MHD_Connection;
 
@@ -24,6 +35,7 @@ struct bpa_server {
     const struct bpa_config *config;
     struct bpa_db_pool *pool;
     const struct bpa_migrations *migrations;
+    const char *dummy_password_hash; /* verified for unknown accounts: equal timing */
     struct bpa_metrics *metrics;
     const struct bpa_route *routes;
     size_t route_count;
@@ -51,12 +63,14 @@ struct bpa_request {
     enum bpa_error upload_error; /* BPA_ERR_COUNT, or the error to answer once the body is in */
     json_t *json;                /* the parsed body (owned), NULL when there was none */
     struct bpa_db_conn *db;      /* for BPA_ROUTE_NEEDS_DB routes, during the handler */
-    unsigned status;             /* the status answered, for the log and metrics */
+    struct bpa_principal principal;
+    unsigned status; /* the status answered, for the log and metrics */
     /* extra headers of the next reply, when set (borrowed) */
     const char *reply_etag;
     const char *reply_location;
-    const char *reply_csp; /* Content-Security-Policy */
-    bool replayed;         /* the reply repeats a stored first response (Idempotency-Key) */
+    const char *reply_csp;      /* Content-Security-Policy */
+    unsigned reply_retry_after; /* seconds, for 429 */
+    bool replayed;              /* the reply repeats a stored first response (Idempotency-Key) */
 };
 
 /* Replies. Each returns the libmicrohttpd result the handler returns. */

@@ -1,5 +1,7 @@
 /* bpa-server: configuration, start-up checks, signals, and an orderly stop. */
 #include "config.h"
+#include "admin.h"
+#include "auth.h"
 #include "http.h"
 #include "import.h"
 #include "log.h"
@@ -62,7 +64,8 @@ static int serve(const struct bpa_config *config, const struct bpa_migrations *m
                  sigset_t *stop_signals)
 {
     size_t route_count = 0;
-    struct bpa_route *routes = bpa_routes_enabled(config->test_routes, &route_count);
+    struct bpa_route *routes =
+        bpa_routes_enabled(config->test_routes, config->metrics_public, &route_count);
     const char **methods = calloc(route_count + 1, sizeof *methods);
     const char **patterns = calloc(route_count + 1, sizeof *patterns);
     struct bpa_server server = {
@@ -87,6 +90,17 @@ static int serve(const struct bpa_config *config, const struct bpa_migrations *m
     }
     pthread_mutex_init(&server.lock, NULL);
     pthread_cond_init(&server.idle, NULL);
+
+    /* Logins for unknown accounts check this, so they cost what a real
+     * check costs. */
+    char dummy[crypto_pwhash_STRBYTES];
+    const struct bpa_password_limits limits = {config->password_opslimit,
+                                               (size_t)config->password_memlimit_kib * 1024};
+    if (bpa_password_hash("no account has this password", &limits, dummy) != 0) {
+        bpa_log(BPA_LOG_ERROR, "out_of_memory", NULL);
+        goto out_sync;
+    }
+    server.dummy_password_hash = dummy;
 
     char error[512];
     if (bpa_http_start(&server, error, sizeof error) != 0) {
@@ -180,8 +194,10 @@ int main(int argc, char **argv)
             rc = serve(&config, &migrations, &stop_signals);
         else if (config.command == BPA_CMD_MIGRATE)
             rc = 0;
-        else
+        else if (config.command <= BPA_CMD_IMPORT_POSTCODES)
             rc = import(&config);
+        else
+            rc = bpa_admin_run(&config);
     }
     bpa_migrations_free(&migrations);
     return rc;

@@ -12,8 +12,16 @@
 struct bpa_request;
 typedef int (*bpa_handler_fn)(struct bpa_request *request);
 
+/* Who may call a route (route level; whose resource it is, access.c
+ * decides): PUBLIC needs no credential, otherwise the caller's role must be
+ * one of the route's. */
 enum bpa_route_flags {
     BPA_ROUTE_NEEDS_DB = 1 << 0, /* the handler gets a pooled connection, or 503 */
+    BPA_ROUTE_PUBLIC = 1 << 1,
+    BPA_ROUTE_COORDINATOR = 1 << 2,
+    BPA_ROUTE_EMPLOYER = 1 << 3,
+    BPA_ROUTE_PORTAL = 1 << 4,
+    BPA_ROUTE_ANY_ROLE = BPA_ROUTE_COORDINATOR | BPA_ROUTE_EMPLOYER | BPA_ROUTE_PORTAL,
 };
 
 struct bpa_route {

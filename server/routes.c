@@ -7,37 +7,50 @@
 #include <string.h>
 
 #define TEST_PREFIX "/v1/_test/"
-#define DB          BPA_ROUTE_NEEDS_DB
+
+/* Who may call each route at all (role flags); whose resource it is,
+ * access.c decides. */
+#define PUBLIC         BPA_ROUTE_PUBLIC
+#define DB             BPA_ROUTE_NEEDS_DB
+#define COORD          (BPA_ROUTE_NEEDS_DB | BPA_ROUTE_COORDINATOR)
+#define COORD_EMPLOYER (COORD | BPA_ROUTE_EMPLOYER)
+#define COORD_PORTAL   (COORD | BPA_ROUTE_PORTAL)
+#define ANY_ROLE       (BPA_ROUTE_NEEDS_DB | BPA_ROUTE_ANY_ROLE)
 
 const struct bpa_route bpa_all_routes[] = {
-    {"GET", "/healthz", bpa_handle_healthz, 0},
-    {"GET", "/readyz", bpa_handle_readyz, DB},
-    {"GET", "/metrics", bpa_handle_metrics, 0},
-    {"GET", "/openapi.yaml", bpa_handle_openapi, 0},
-    {"GET", "/docs", bpa_handle_docs, 0},
-    {"GET", "/v1/employers", bpa_handle_employer_list, DB},
-    {"POST", "/v1/employers", bpa_handle_employer_create, DB},
-    {"GET", "/v1/employers/{id}", bpa_handle_employer_get, DB},
-    {"PATCH", "/v1/employers/{id}", bpa_handle_employer_update, DB},
-    {"PUT", "/v1/employers/{id}/verified", bpa_handle_employer_verify, DB},
-    {"GET", "/v1/placements", bpa_handle_placement_list, DB},
-    {"POST", "/v1/placements", bpa_handle_placement_create, DB},
-    {"GET", "/v1/placements/{id}", bpa_handle_placement_get, DB},
-    {"PATCH", "/v1/placements/{id}", bpa_handle_placement_update, DB},
-    {"DELETE", "/v1/placements/{id}", bpa_handle_placement_delete, DB},
-    {"POST", "/v1/placements/{id}/open", bpa_handle_placement_open, DB},
-    {"POST", "/v1/placements/{id}/close", bpa_handle_placement_close, DB},
-    {"GET", "/v1/seekers", bpa_handle_seeker_list, DB},
-    {"POST", "/v1/seekers", bpa_handle_seeker_create, DB},
-    {"GET", "/v1/seekers/{id}", bpa_handle_seeker_get, DB},
-    {"PATCH", "/v1/seekers/{id}", bpa_handle_seeker_update, DB},
-    {"DELETE", "/v1/seekers/{id}", bpa_handle_seeker_delete, DB},
-    {"GET", "/v1/skills", bpa_handle_skill_search, DB},
-    {"GET", "/v1/skills/{id}", bpa_handle_skill_get, DB},
-    {"GET", "/v1/occupations", bpa_handle_occupation_search, DB},
-    {"GET", "/v1/occupations/{id}", bpa_handle_occupation_get, DB},
-    {"GET", "/v1/postcodes/{pc4}", bpa_handle_postcode_get, DB},
-    {"POST", TEST_PREFIX "echo", bpa_handle_test_echo, DB},
+    {"GET", "/healthz", bpa_handle_healthz, PUBLIC},
+    {"GET", "/readyz", bpa_handle_readyz, PUBLIC | DB},
+    {"GET", "/metrics", bpa_handle_metrics, PUBLIC},
+    {"GET", "/openapi.yaml", bpa_handle_openapi, PUBLIC},
+    {"GET", "/docs", bpa_handle_docs, PUBLIC},
+    {"POST", "/v1/auth/login", bpa_handle_login, PUBLIC | DB},
+    {"POST", "/v1/auth/logout", bpa_handle_logout, COORD_EMPLOYER},
+    {"GET", "/v1/auth/me", bpa_handle_me, ANY_ROLE},
+    {"GET", "/v1/audit", bpa_handle_audit_list, COORD},
+    {"GET", "/v1/employers", bpa_handle_employer_list, COORD_EMPLOYER},
+    {"POST", "/v1/employers", bpa_handle_employer_create, COORD},
+    {"GET", "/v1/employers/{id}", bpa_handle_employer_get, COORD_EMPLOYER},
+    {"PATCH", "/v1/employers/{id}", bpa_handle_employer_update, COORD_EMPLOYER},
+    {"PUT", "/v1/employers/{id}/verified", bpa_handle_employer_verify, COORD},
+    {"GET", "/v1/placements", bpa_handle_placement_list, ANY_ROLE},
+    {"POST", "/v1/placements", bpa_handle_placement_create, COORD_EMPLOYER},
+    {"GET", "/v1/placements/{id}", bpa_handle_placement_get, ANY_ROLE},
+    {"PATCH", "/v1/placements/{id}", bpa_handle_placement_update, COORD_EMPLOYER},
+    {"DELETE", "/v1/placements/{id}", bpa_handle_placement_delete, COORD_EMPLOYER},
+    {"POST", "/v1/placements/{id}/open", bpa_handle_placement_open, COORD_EMPLOYER},
+    {"POST", "/v1/placements/{id}/close", bpa_handle_placement_close, COORD_EMPLOYER},
+    {"GET", "/v1/seekers", bpa_handle_seeker_list, COORD_PORTAL},
+    {"POST", "/v1/seekers", bpa_handle_seeker_create, COORD_PORTAL},
+    {"GET", "/v1/seekers/{id}", bpa_handle_seeker_get, COORD_PORTAL},
+    {"PATCH", "/v1/seekers/{id}", bpa_handle_seeker_update, COORD_PORTAL},
+    {"DELETE", "/v1/seekers/{id}", bpa_handle_seeker_delete, COORD_PORTAL},
+    {"GET", "/v1/skills", bpa_handle_skill_search, ANY_ROLE},
+    {"GET", "/v1/skills/{id}", bpa_handle_skill_get, ANY_ROLE},
+    {"GET", "/v1/occupations", bpa_handle_occupation_search, ANY_ROLE},
+    {"GET", "/v1/occupations/{id}", bpa_handle_occupation_get, ANY_ROLE},
+    {"GET", "/v1/postcodes/{pc4}", bpa_handle_postcode_get, ANY_ROLE},
+    /* only with --enable-test-routes */
+    {"POST", TEST_PREFIX "echo", bpa_handle_test_echo, PUBLIC | DB},
 };
 
 const size_t bpa_all_route_count = sizeof bpa_all_routes / sizeof bpa_all_routes[0];
@@ -47,7 +60,7 @@ bool bpa_route_is_test(const struct bpa_route *route)
     return strncmp(route->pattern, TEST_PREFIX, strlen(TEST_PREFIX)) == 0;
 }
 
-struct bpa_route *bpa_routes_enabled(bool test_routes, size_t *count)
+struct bpa_route *bpa_routes_enabled(bool test_routes, bool metrics_public, size_t *count)
 {
     struct bpa_route *routes = malloc(sizeof bpa_all_routes);
     *count = 0;
@@ -56,5 +69,8 @@ struct bpa_route *bpa_routes_enabled(bool test_routes, size_t *count)
     for (size_t i = 0; i < bpa_all_route_count; i++)
         if (test_routes || !bpa_route_is_test(&bpa_all_routes[i]))
             routes[(*count)++] = bpa_all_routes[i];
+    for (size_t i = 0; i < *count && !metrics_public; i++)
+        if (strcmp(routes[i].pattern, "/metrics") == 0)
+            routes[i].flags = COORD;
     return routes;
 }

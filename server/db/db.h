@@ -144,4 +144,13 @@ enum bpa_db_status bpa_db_idempotency_record(struct bpa_db_conn *conn, const cha
                                              const char *key, const char *status_code,
                                              const char *body, const char *location);
 
+/* --- access (access.c) --- */
+
+/* Runs one of access.c's statements by name: accounts, sessions, keys,
+ * failed logins, the audit trail and resource owners. Their parameters and
+ * results (one text value, mostly JSON; *out malloc'd, NULL for no row, or
+ * pass out NULL to ignore) are documented beside each statement there. */
+enum bpa_db_status bpa_db_call(struct bpa_db_conn *conn, const char *statement, int count,
+                               const char *const *params, char **out);
+
 #endif

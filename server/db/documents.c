@@ -9,7 +9,7 @@
 static const char *const get_statement[] = {"employer_get", "placement_get", "seeker_get"};
 static const char *const save_statement[] = {"employer_save", "placement_save", "seeker_save"};
 static const char *const list_statement[] = {"employer_list", "placement_list", "seeker_list"};
-static const int list_params[] = {4, 11, 6};
+static const int list_params[] = {5, 11, 6};
 
 #define PAGE(view, filters)                                                                        \
     "SELECT COALESCE(json_agg(doc ORDER BY id), '[]') FROM (SELECT id, doc FROM " view             \
@@ -22,10 +22,11 @@ const struct bpa_db_statement bpa_db_document_statements[] = {
     {"employer_save", "SELECT bpa_save_employer($1, $2, $3::jsonb)"},
     {"placement_save", "SELECT bpa_save_placement($1, $2, $3::jsonb)"},
     {"seeker_save", "SELECT bpa_save_seeker($1, $2, $3::jsonb)"},
-    /* $2 verified, $3 name contains (LIKE-escaped), $4 limit */
-    {"employer_list", PAGE("employer_documents",
-                           "($2::boolean IS NULL OR verified = $2)"
-                           " AND ($3::text IS NULL OR name ILIKE '%' || $3 || '%')") "$4) page"},
+    /* $2 verified, $3 name contains (LIKE-escaped), $4 limit, $5 only this id */
+    {"employer_list",
+     PAGE("employer_documents", "($2::boolean IS NULL OR verified = $2)"
+                                " AND ($3::text IS NULL OR name ILIKE '%' || $3 || '%')"
+                                " AND ($5::bigint IS NULL OR id = $5)") "$4) page"},
     /* $2 status, $3 employer, $4 occupation, $5 required skill, $6 $7 $8 lat lon km,
      * $9 $10 start date range, $11 limit */
     {"placement_list",

@@ -1,5 +1,6 @@
 /* /v1/employers: the organisations offering work-learning places. */
 #include "handlers.h"
+#include "access.h"
 #include "resource.h"
 
 #include <stdlib.h>
@@ -40,6 +41,7 @@ static enum bpa_db_status complete_employer(struct bpa_db_conn *conn, json_t *do
 
 static const struct bpa_resource employers = {
     .kind = BPA_EMPLOYER,
+    .name = "employer",
     .collection = "/v1/employers",
     .fields = employer_fields,
     .complete = complete_employer,
@@ -68,11 +70,14 @@ int bpa_handle_employer_list(struct bpa_request *request)
     char *verified = bpa_query_checked(request, "verified", BPA_BOOLEAN, 0, 0, NULL, details);
     char *q = bpa_query_checked(request, "q", BPA_TEXT, 1, 100, NULL, details);
     char *pattern = q ? bpa_like_escape(q) : NULL;
+    struct bpa_scope scope;
+    bpa_access_scope(request, BPA_EMPLOYER, NULL, NULL, &scope);
     int rc;
     if (json_array_size(details)) {
         rc = bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, json_incref(details));
     } else {
-        const char *params[] = {page.after, verified, pattern, page.limit};
+        const char *params[] = {page.after, verified, pattern, page.limit,
+                                scope.owner[0] ? scope.owner : NULL};
         char *items = NULL;
         enum bpa_db_status status = bpa_db_document_list(request->db, BPA_EMPLOYER, params, &items);
         rc = status == BPA_DB_OK ? bpa_resource_reply_list(request, &employers, items, &page)
@@ -107,9 +112,12 @@ int bpa_handle_employer_verify(struct bpa_request *request)
     }
     json_decref(details);
     bool found = false;
-    enum bpa_db_status status = bpa_db_employer_set_verified(
-        request->db, id, json_is_true(json_object_get(body, "verified")), &found);
+    bool verified = json_is_true(json_object_get(body, "verified"));
+    enum bpa_db_status status = bpa_db_employer_set_verified(request->db, id, verified, &found);
     json_decref(body);
+    if (status == BPA_DB_OK && found)
+        status = bpa_resource_audit(request->db, request, &employers,
+                                    verified ? "verify" : "unverify", id);
     if (status != BPA_DB_OK)
         return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
     if (!found)

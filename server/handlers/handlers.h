@@ -9,6 +9,14 @@ int bpa_handle_healthz(struct bpa_request *request);
 int bpa_handle_readyz(struct bpa_request *request);
 int bpa_handle_metrics(struct bpa_request *request);
 
+/* auth.c */
+int bpa_handle_login(struct bpa_request *request);
+int bpa_handle_logout(struct bpa_request *request);
+int bpa_handle_me(struct bpa_request *request);
+
+/* audit.c */
+int bpa_handle_audit_list(struct bpa_request *request);
+
 /* docs.c */
 int bpa_handle_openapi(struct bpa_request *request);
 int bpa_handle_docs(struct bpa_request *request);

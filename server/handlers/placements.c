@@ -1,5 +1,6 @@
 /* /v1/placements: work-learning places, from draft to open to closed. */
 #include "handlers.h"
+#include "access.h"
 #include "resource.h"
 #include "schedule.h"
 
@@ -23,7 +24,7 @@ static const struct bpa_field placement_fields[] = {
     {"version", BPA_INTEGER, BPA_READ_ONLY, 0, 0, NULL, NULL},
     {"created_at", BPA_TIMESTAMP, BPA_READ_ONLY, 0, 0, NULL, NULL},
     {"updated_at", BPA_TIMESTAMP, BPA_READ_ONLY, 0, 0, NULL, NULL},
-    {"employer_id", BPA_INTEGER, BPA_REQUIRED, 1, 1e15, NULL, NULL},
+    {"employer_id", BPA_INTEGER, 0, 1, 1e15, NULL, NULL}, /* an employer's own by default */
     {"title", BPA_TEXT, BPA_REQUIRED, 1, 200, NULL, NULL},
     {"description", BPA_TEXT, BPA_MULTILINE, 0, 5000, NULL, NULL},
     {"occupation_uri", BPA_URI, BPA_NULLABLE, 0, 0, NULL, NULL},
@@ -77,6 +78,7 @@ static enum bpa_db_status complete_placement(struct bpa_db_conn *conn, json_t *d
 
 static const struct bpa_resource placements = {
     .kind = BPA_PLACEMENT,
+    .name = "placement",
     .collection = "/v1/placements",
     .fields = placement_fields,
     .schedule_field = "schedule",
@@ -169,6 +171,7 @@ int bpa_handle_placement_list(struct bpa_request *request)
 }
 
 struct transition {
+    const struct bpa_request *request;
     const char *id;
     const char *to; /* "open" or "closed" */
     enum bpa_error refusal;
@@ -201,15 +204,19 @@ static enum bpa_db_status run_transition(struct bpa_db_conn *conn, void *context
         t->refusal = BPA_ERR_EMPLOYER_NOT_VERIFIED;
         return BPA_DB_ABORT;
     }
-    return bpa_db_placement_set_status(conn, t->id, t->to);
+    status = bpa_db_placement_set_status(conn, t->id, t->to);
+    return status == BPA_DB_OK ? bpa_resource_audit(conn, t->request, &placements,
+                                                    strcmp(t->to, "open") ? "close" : "open", t->id)
+                               : status;
 }
 
 static int transition(struct bpa_request *request, const char *to)
 {
     char id[20];
-    if (!bpa_param_id(request, "id", id))
-        return bpa_reply_error(request, BPA_ERR_NOT_FOUND, NULL, NULL);
-    struct transition t = {.id = id, .to = to};
+    enum bpa_error refused = bpa_resource_access(request, &placements, id, true);
+    if (refused != BPA_ERR_COUNT)
+        return bpa_reply_error(request, refused, NULL, NULL);
+    struct transition t = {.request = request, .id = id, .to = to};
     enum bpa_db_status status =
         bpa_db_transaction(request->db, BPA_DB_READ_COMMITTED, run_transition, &t);
     if (status == BPA_DB_OK)
@@ -238,10 +245,13 @@ int bpa_handle_placement_close(struct bpa_request *request)
 int bpa_handle_placement_delete(struct bpa_request *request)
 {
     char id[20];
-    if (!bpa_param_id(request, "id", id))
-        return bpa_reply_error(request, BPA_ERR_NOT_FOUND, NULL, NULL);
+    enum bpa_error refused = bpa_resource_access(request, &placements, id, true);
+    if (refused != BPA_ERR_COUNT)
+        return bpa_reply_error(request, refused, NULL, NULL);
     bool deleted = false;
     enum bpa_db_status status = bpa_db_placement_delete_draft(request->db, id, &deleted);
+    if (status == BPA_DB_OK && deleted)
+        status = bpa_resource_audit(request->db, request, &placements, "delete", id);
     if (status != BPA_DB_OK)
         return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
     if (deleted)

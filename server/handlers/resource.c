@@ -1,12 +1,23 @@
 /* The shared life of a stored resource. */
 #include "resource.h"
 
+#include "access.h"
 #include "schedule.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* "employer.update" and the like. */
+static enum bpa_db_status audit(struct bpa_db_conn *conn, const struct bpa_request *request,
+                                const struct bpa_resource *resource, const char *verb,
+                                const char *id, json_t *detail)
+{
+    char action[48];
+    snprintf(action, sizeof action, "%s.%s", resource->name, verb);
+    return bpa_access_audit(conn, request, action, resource->name, id, detail);
+}
 
 json_t *bpa_resource_present(const struct bpa_resource *resource, const char *stored)
 {
@@ -23,16 +34,28 @@ int bpa_resource_reply_list(struct bpa_request *request, const struct bpa_resour
                             const char *items, const struct bpa_page *page)
 {
     json_t *stored = json_loads(items, 0, NULL);
-    json_t *shown = json_array();
+    json_t *shown = json_array(), *ids = json_array();
     size_t i;
     json_t *item;
     json_array_foreach(stored, i, item)
     {
         char *text = json_dumps(item, 0);
         json_array_append_new(shown, bpa_resource_present(resource, text));
+        if (i < (size_t)page->requested)
+            json_array_append(ids, json_object_get(item, "id"));
         free(text);
     }
     json_decref(stored);
+    /* Reading people's data leaves a trace, or is not answered. */
+    enum bpa_db_status status =
+        resource->personal && json_array_size(ids)
+            ? audit(request->db, request, resource, "list", NULL, json_pack("{s:O}", "ids", ids))
+            : BPA_DB_OK;
+    json_decref(ids);
+    if (status != BPA_DB_OK) {
+        json_decref(shown);
+        return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
+    }
     return bpa_reply_page(request, shown, page, "id");
 }
 
@@ -58,6 +81,7 @@ static int reply_document(struct bpa_request *request, unsigned status, json_t *
 
 struct create {
     const struct bpa_resource *resource;
+    const struct bpa_request *request;
     json_t *doc; /* validated body */
     const char *scope, *key, *hash;
     /* outcome */
@@ -105,6 +129,7 @@ static enum bpa_db_status run_create(struct bpa_db_conn *conn, void *context)
     if (status == BPA_DB_OK) {
         c->created = bpa_resource_present(c->resource, stored);
         snprintf(c->location, sizeof c->location, "%s/%s", c->resource->collection, id);
+        status = audit(conn, c->request, c->resource, "create", id, NULL);
     }
     if (status == BPA_DB_OK && c->key) {
         char *body = json_dumps(c->created, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -158,6 +183,7 @@ int bpa_resource_create(struct bpa_request *request, const struct bpa_resource *
         request->json ? bpa_fields_check(request->json, resource->fields, "", details) : NULL;
     if (!request->json)
         bpa_field_problem(details, "body", "a JSON object is required");
+    bpa_access_claim(request, resource->kind, doc, details);
     if (json_array_size(details)) {
         json_decref(doc);
         return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
@@ -173,6 +199,7 @@ int bpa_resource_create(struct bpa_request *request, const struct bpa_resource *
     sodium_bin2hex(hash, sizeof hash, digest, sizeof digest);
 
     struct create c = {.resource = resource,
+                       .request = request,
                        .doc = doc,
                        .scope = resource->collection,
                        .key = key,
@@ -202,12 +229,19 @@ int bpa_resource_get(struct bpa_request *request, const struct bpa_resource *res
     char id[20];
     if (!bpa_param_id(request, "id", id))
         return bpa_reply_error(request, BPA_ERR_NOT_FOUND, NULL, NULL);
+    enum bpa_error refused = bpa_access_resource(request, resource->kind, id, false);
+    if (refused != BPA_ERR_COUNT)
+        return bpa_reply_error(request, refused, NULL, NULL);
     char *stored = NULL;
     enum bpa_db_status status = bpa_db_document_get(request->db, resource->kind, id, &stored);
-    if (status != BPA_DB_OK)
-        return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
     json_t *doc = bpa_resource_present(resource, stored);
     free(stored);
+    if (status == BPA_DB_OK && doc && resource->personal)
+        status = audit(request->db, request, resource, "read", id, NULL);
+    if (status != BPA_DB_OK) {
+        json_decref(doc);
+        return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
+    }
     if (!doc)
         return bpa_reply_error(request, BPA_ERR_NOT_FOUND, NULL, NULL);
     return reply_document(request, 200, doc, NULL);
@@ -217,9 +251,11 @@ int bpa_resource_get(struct bpa_request *request, const struct bpa_resource *res
 
 struct update {
     const struct bpa_resource *resource;
+    const struct bpa_request *request;
     const char *id;
     const json_t *patch;
     const char *if_match; /* the version the caller saw, or NULL */
+    json_t *changed;      /* the names of the fields the patch sets */
     json_t *details;
     enum bpa_error refusal;
     json_t *updated;
@@ -288,6 +324,9 @@ static enum bpa_db_status run_update(struct bpa_db_conn *conn, void *context)
         return BPA_DB_RETRY; /* changed between our read and our write: read again */
     free(saved);
     if (status == BPA_DB_OK)
+        status = audit(conn, u->request, u->resource, "update", u->id,
+                       json_pack("{s:O}", "fields", u->changed));
+    if (status == BPA_DB_OK)
         status = bpa_db_document_get(conn, u->resource->kind, u->id, &stored);
     if (status == BPA_DB_OK) {
         u->updated = bpa_resource_present(u->resource, stored);
@@ -340,11 +379,20 @@ int bpa_resource_update(struct bpa_request *request, const struct bpa_resource *
         bpa_field_problem(details, "If-Match", "must be an ETag this server issued, e.g. \"3\"");
     if (json_array_size(details))
         return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
+    enum bpa_error refused = bpa_access_resource(request, resource->kind, id, true);
+    if (refused != BPA_ERR_COUNT) {
+        json_decref(details);
+        return bpa_reply_error(request, refused, NULL, NULL);
+    }
 
+    json_t *changed = json_array();
+    json_object_foreach(request->json, key, value) json_array_append_new(changed, json_string(key));
     struct update u = {.resource = resource,
+                       .request = request,
                        .id = id,
                        .patch = request->json,
                        .if_match = if_match,
+                       .changed = changed,
                        .details = details};
     enum bpa_db_status status =
         bpa_db_transaction(request->db, BPA_DB_READ_COMMITTED, run_update, &u);
@@ -360,7 +408,23 @@ int bpa_resource_update(struct bpa_request *request, const struct bpa_resource *
     if (status != BPA_DB_OK)
         json_decref(u.updated);
     json_decref(details);
+    json_decref(changed);
     return rc;
+}
+
+enum bpa_error bpa_resource_access(struct bpa_request *request, const struct bpa_resource *resource,
+                                   char id[20], bool writing)
+{
+    if (!bpa_param_id(request, "id", id))
+        return BPA_ERR_NOT_FOUND;
+    return bpa_access_resource(request, resource->kind, id, writing);
+}
+
+enum bpa_db_status bpa_resource_audit(struct bpa_db_conn *conn, const struct bpa_request *request,
+                                      const struct bpa_resource *resource, const char *verb,
+                                      const char *id)
+{
+    return audit(conn, request, resource, verb, id, NULL);
 }
 
 /* --- shared completion steps --- */

@@ -11,6 +11,8 @@
 
 struct bpa_resource {
     enum bpa_document kind;
+    const char *name;       /* "employer": audit actions are name.create ... */
+    bool personal;          /* a person's data: reads are audited too */
     const char *collection; /* "/v1/employers": Location is collection/id */
     const struct bpa_field *fields;
     const char *schedule_field; /* stored as slots, shown as intervals; or NULL */
@@ -26,6 +28,16 @@ struct bpa_resource {
 int bpa_resource_create(struct bpa_request *request, const struct bpa_resource *resource);
 int bpa_resource_get(struct bpa_request *request, const struct bpa_resource *resource);
 int bpa_resource_update(struct bpa_request *request, const struct bpa_resource *resource);
+
+/* For an action on one resource: its id (path parameter "id") and whether
+ * the principal may (BPA_ERR_COUNT) or what to answer instead. */
+enum bpa_error bpa_resource_access(struct bpa_request *request, const struct bpa_resource *resource,
+                                   char id[20], bool writing);
+
+/* Appends "<name>.<verb>" for resource `id` to the audit trail. */
+enum bpa_db_status bpa_resource_audit(struct bpa_db_conn *conn, const struct bpa_request *request,
+                                      const struct bpa_resource *resource, const char *verb,
+                                      const char *id);
 
 /* A stored document (JSON text) as the API shows it, or NULL. */
 json_t *bpa_resource_present(const struct bpa_resource *resource, const char *stored);

@@ -1,5 +1,6 @@
 /* /v1/seekers: job seekers, registered by a partner portal. */
 #include "handlers.h"
+#include "access.h"
 #include "resource.h"
 
 #include <stdio.h>
@@ -26,7 +27,7 @@ static const struct bpa_field seeker_fields[] = {
     {"version", BPA_INTEGER, BPA_READ_ONLY, 0, 0, NULL, NULL},
     {"created_at", BPA_TIMESTAMP, BPA_READ_ONLY, 0, 0, NULL, NULL},
     {"updated_at", BPA_TIMESTAMP, BPA_READ_ONLY, 0, 0, NULL, NULL},
-    {"portal_id", BPA_INTEGER, BPA_REQUIRED, 1, 1e15, NULL, NULL},
+    {"portal_id", BPA_INTEGER, 0, 1, 1e15, NULL, NULL}, /* a portal's own by default */
     {"external_ref", BPA_TEXT, BPA_NULLABLE, 1, 100, NULL, NULL},
     {"name", BPA_TEXT, BPA_REQUIRED, 1, 200, NULL, NULL},
     {"email", BPA_EMAIL, BPA_NULLABLE, 0, 0, NULL, NULL},
@@ -71,6 +72,8 @@ static enum bpa_db_status complete_seeker(struct bpa_db_conn *conn, json_t *doc,
 
 static const struct bpa_resource seekers = {
     .kind = BPA_SEEKER,
+    .name = "seeker",
+    .personal = true,
     .collection = "/v1/seekers",
     .fields = seeker_fields,
     .schedule_field = "availability",
@@ -104,11 +107,17 @@ int bpa_handle_seeker_list(struct bpa_request *request)
     char *area = bpa_query_checked(request, "postcode_area", BPA_TEXT, 1, 4, NULL, details);
     if (area && (strspn(area, "0123456789") != strlen(area) || area[0] == '0'))
         bpa_field_problem(details, "postcode_area", "must be 1 to 4 leading digits of a postcode");
+    struct bpa_scope scope;
+    bool visible = bpa_access_scope(request, BPA_SEEKER, portal, NULL, &scope);
     int rc;
     if (json_array_size(details)) {
         rc = bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, json_incref(details));
+    } else if (!visible) {
+        rc = bpa_reply_page(request, json_array(), &page, "id");
     } else {
-        const char *params[] = {page.after, portal, status_filter, skill, area, page.limit};
+        const char *params[] = {page.after,    scope.owner[0] ? scope.owner : portal,
+                                status_filter, skill,
+                                area,          page.limit};
         char *items = NULL;
         enum bpa_db_status status = bpa_db_document_list(request->db, BPA_SEEKER, params, &items);
         rc = status == BPA_DB_OK ? bpa_resource_reply_list(request, &seekers, items, &page)
@@ -127,10 +136,13 @@ int bpa_handle_seeker_list(struct bpa_request *request)
 int bpa_handle_seeker_delete(struct bpa_request *request)
 {
     char id[20];
-    if (!bpa_param_id(request, "id", id))
-        return bpa_reply_error(request, BPA_ERR_NOT_FOUND, NULL, NULL);
+    enum bpa_error refused = bpa_resource_access(request, &seekers, id, true);
+    if (refused != BPA_ERR_COUNT)
+        return bpa_reply_error(request, refused, NULL, NULL);
     bool deleted = false;
     enum bpa_db_status status = bpa_db_seeker_delete(request->db, id, &deleted);
+    if (status == BPA_DB_OK && deleted)
+        status = bpa_resource_audit(request->db, request, &seekers, "delete", id);
     if (status != BPA_DB_OK)
         return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
     return deleted ? bpa_reply_empty(request, 204)

@@ -20,10 +20,12 @@ static struct harness_server server;
 
 #define SKILL "http://data.europa.eu/esco/skill/test-"
 
+static char coordinator[128]; /* "Authorization: Bearer ..." */
+
 static struct http_response call(const char *method, const char *path, const char *body,
                                  const char *extra_header)
 {
-    const char *headers[] = {"Content-Type: application/json", extra_header, NULL};
+    const char *headers[] = {"Content-Type: application/json", coordinator, extra_header, NULL};
     struct http_response r;
     http_call(&server, method, path, body ? headers : headers + 1, body, &r);
     return r;
@@ -715,6 +717,9 @@ int main(void)
     if (harness_db_sql(&db, fixture) != 0)
         return 2;
     free(fixture);
+    char *token = harness_login_new_account(&server, db.url, "coordinator@example.org", NULL);
+    harness_bearer(token, coordinator, sizeof coordinator);
+    free(token);
 
     Suite *s = suite_create("resources");
     TCase *tc = tcase_create("api");

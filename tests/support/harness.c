@@ -210,8 +210,13 @@ static int free_port(void)
     return ntohs(a.sin_port);
 }
 
-static pid_t spawn(const char *const *argv, const char *output_path)
+/* Starts argv with stdout and stderr to `output_path` and, when `input` is
+ * not NULL, that text on its stdin. */
+static pid_t spawn_with_input(const char *const *argv, const char *output_path, const char *input)
 {
+    int pipe_fds[2] = {-1, -1};
+    if (input && pipe(pipe_fds) != 0)
+        die("pipe", NULL);
     pid_t pid = fork();
     if (pid < 0)
         die("fork", NULL);
@@ -222,10 +227,26 @@ static pid_t spawn(const char *const *argv, const char *output_path)
         dup2(fd, STDOUT_FILENO);
         dup2(fd, STDERR_FILENO);
         close(fd);
+        if (input) {
+            dup2(pipe_fds[0], STDIN_FILENO);
+            close(pipe_fds[0]);
+            close(pipe_fds[1]);
+        }
         execv(argv[0], (char *const *)argv);
         _exit(127);
     }
+    if (input) {
+        close(pipe_fds[0]);
+        ssize_t written = write(pipe_fds[1], input, strlen(input));
+        (void)written;
+        close(pipe_fds[1]);
+    }
     return pid;
+}
+
+static pid_t spawn(const char *const *argv, const char *output_path)
+{
+    return spawn_with_input(argv, output_path, NULL);
 }
 
 bool harness_server_start(struct harness_server *server, const char *db_url,
@@ -287,6 +308,11 @@ char *harness_server_log(const struct harness_server *server)
 
 int harness_run_command(const char *const *args, char **output)
 {
+    return harness_run_command_input(args, NULL, output);
+}
+
+int harness_run_command_input(const char *const *args, const char *input, char **output)
+{
     const char *argv[32] = {server_binary()};
     size_t argc = 1;
     for (size_t i = 0; args[i] && argc < 31; i++)
@@ -295,10 +321,68 @@ int harness_run_command(const char *const *args, char **output)
     char path[128];
     snprintf(path, sizeof path, "/tmp/bpa-command-%d.log", (int)getpid());
     int wstatus = 0;
-    waitpid(spawn(argv, path), &wstatus, 0);
+    waitpid(spawn_with_input(argv, path, input), &wstatus, 0);
     *output = slurp(path);
     unlink(path);
     return wstatus;
+}
+
+/* The JSON object a command printed (its output also holds log lines). */
+static json_t *printed_object(const char *output)
+{
+    const char *start = strstr(output, "{\n");
+    return start ? json_loads(start, JSON_DISABLE_EOF_CHECK, NULL) : NULL;
+}
+
+char *harness_login_new_account(const struct harness_server *server, const char *db_url,
+                                const char *email, const char *employer_id)
+{
+    const char *args[] = {employer_id ? "create-employer-user" : "create-coordinator",
+                          email,
+                          "--database-url",
+                          db_url,
+                          employer_id ? "--employer" : NULL,
+                          employer_id,
+                          NULL};
+    char *out;
+    int status = harness_run_command_input(args, "a password of some length\n", &out);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        die("creating an account failed", out);
+    free(out);
+    char body[512];
+    snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"a password of some length\"}",
+             email);
+    const char *headers[] = {"Content-Type: application/json", NULL};
+    struct http_response r;
+    http_call(server, "POST", "/v1/auth/login", headers, body, &r);
+    const char *token = json_string_value(json_object_get(r.json, "token"));
+    if (r.status != 200 || !token)
+        die("logging in failed", r.body);
+    char *copy = strdup(token);
+    http_response_free(&r);
+    return copy;
+}
+
+char *harness_new_portal(const char *db_url, const char *name, long long *portal_id)
+{
+    const char *args[] = {"create-portal", name, "--database-url", db_url, NULL};
+    char *out;
+    int status = harness_run_command(args, &out);
+    json_t *printed = printed_object(out);
+    const char *key = json_string_value(json_object_get(printed, "api_key"));
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !key)
+        die("creating a portal failed", out);
+    free(out);
+    char *copy = strdup(key);
+    *portal_id = json_integer_value(json_object_get(printed, "portal_id"));
+    json_decref(printed);
+    return copy;
+}
+
+const char *harness_bearer(const char *token, char *buffer, size_t size)
+{
+    snprintf(buffer, size, "Authorization: Bearer %s", token);
+    return buffer;
 }
 
 /* --- HTTP --- */

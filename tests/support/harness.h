@@ -59,8 +59,23 @@ int harness_server_stop(struct harness_server *server, int signal_number);
 char *harness_server_log(const struct harness_server *server);
 
 /* Runs bpa-server to completion with `args` (NULL-terminated, after the
- * program name); returns the wait status and its stderr in *output. */
+ * program name); returns the wait status and its stdout and stderr in
+ * *output. `input`, when not NULL, is written to its stdin. */
 int harness_run_command(const char *const *args, char **output);
+int harness_run_command_input(const char *const *args, const char *input, char **output);
+
+/* Creates an account through the operator command line (`role`:
+ * "coordinator", or "employer" with `employer_id`) and logs it in through
+ * `server`: the session token (malloc'd). Aborts the test on failure. */
+char *harness_login_new_account(const struct harness_server *server, const char *db_url,
+                                const char *email, const char *employer_id);
+
+/* Creates a portal through the operator command line: its first API key
+ * (malloc'd) and its id in *portal_id. */
+char *harness_new_portal(const char *db_url, const char *name, long long *portal_id);
+
+/* "Authorization: Bearer <token>" in a static buffer of the caller's. */
+const char *harness_bearer(const char *token, char *buffer, size_t size);
 
 struct http_response {
     long status;

@@ -14,5 +14,6 @@ Suite *contract_suite(void);
 Suite *schedule_suite(void);
 Suite *fields_suite(void);
 Suite *csv_suite(void);
+Suite *auth_suite(void);
 
 #endif
