@@ -149,12 +149,25 @@ int bpa_handle_placement_list(struct bpa_request *request)
     char *until = bpa_query_checked(request, "starts_until", BPA_DATE, 0, 0, NULL, details);
     char *lat = NULL, *lon = NULL, *km = NULL;
     read_centre(request, details, &lat, &lon, &km);
+    struct bpa_scope scope;
+    bool visible = bpa_access_scope(request, BPA_PLACEMENT, employer, status_filter, &scope);
     int rc;
     if (json_array_size(details)) {
         rc = bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, json_incref(details));
+    } else if (!visible) {
+        rc = bpa_reply_page(request, json_array(), &page, "id");
     } else {
-        const char *params[] = {page.after, status_filter, employer, occupation, skill, lat, lon,
-                                km,         from,          until,    page.limit};
+        const char *params[] = {page.after,
+                                scope.status ? scope.status : status_filter,
+                                scope.owner[0] ? scope.owner : employer,
+                                occupation,
+                                skill,
+                                lat,
+                                lon,
+                                km,
+                                from,
+                                until,
+                                page.limit};
         char *items = NULL;
         enum bpa_db_status status =
             bpa_db_document_list(request->db, BPA_PLACEMENT, params, &items);

@@ -1,0 +1,413 @@
+/* Who may call what: every route of the API against every role
+ * (anonymous, coordinator, employer A, employer B, portal A, portal B),
+ * from one table that must hold a row for every route the server has.
+ * Then lists narrowed to the caller, and the audit trail. */
+#include "harness.h"
+#include "routes.h"
+
+#include <check.h>
+#include <curl/curl.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ANONYMOUS, COORDINATOR, EMPLOYER_A, EMPLOYER_B, PORTAL_A, PORTAL_B, ROLES };
+static const char *const role_names[ROLES] = {"anonymous",  "coordinator", "employer A",
+                                              "employer B", "portal A",    "portal B"};
+
+static struct harness_db db;
+static struct harness_server server;
+static char *tokens[ROLES]; /* NULL for anonymous */
+static long long employer_a, employer_b, portal_a, portal_b, placement_open, placement_draft,
+    seeker_a, seeker_b;
+
+#define SKILL "http://data.europa.eu/esco/skill/test-"
+
+static char *fmt(const char *format, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *format, ...)
+{
+    static char buffers[32][2048];
+    static int next;
+    char *out = buffers[next++ % 32];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(out, sizeof buffers[0], format, args);
+    va_end(args);
+    return out;
+}
+
+static struct http_response call_as(const char *token, const char *method, const char *path,
+                                    const char *body)
+{
+    char bearer[128];
+    const char *headers[] = {"Content-Type: application/json",
+                             token ? harness_bearer(token, bearer, sizeof bearer) : NULL, NULL};
+    struct http_response r;
+    http_call(&server, method, path, body ? headers : headers + 1, body, &r);
+    return r;
+}
+
+static long long create(const char *path, const char *body)
+{
+    struct http_response r = call_as(tokens[COORDINATOR], "POST", path, body);
+    if (r.status != 201) {
+        fprintf(stderr, "setting up %s failed: %ld %s\n", path, r.status, r.body);
+        exit(2);
+    }
+    long long id = json_integer_value(json_object_get(r.json, "id"));
+    http_response_free(&r);
+    return id;
+}
+
+static long long new_employer(void)
+{
+    static int n;
+    n++;
+    return create(
+        "/v1/employers",
+        fmt("{\"kvk_number\":\"3%07d\",\"name\":\"Matrix %d\",\"postcode\":\"2516\"}", n, n));
+}
+
+static const char *placement_body(long long employer)
+{
+    return fmt("{\"employer_id\":%lld,\"title\":\"Stage\",\"postcode\":\"2516\",\"schedule\":"
+               "[{\"day\":\"tue\",\"from\":\"09:00\",\"to\":\"17:00\"}],\"hours_per_week\":8,"
+               "\"start_date\":\"2027-03-01\",\"end_date\":\"2027-05-01\",\"capacity\":1}",
+               employer);
+}
+
+static const char *seeker_body(long long portal)
+{
+    return fmt(
+        "{\"portal_id\":%lld,\"name\":\"Noor\",\"postcode\":\"2522\",\"availability\":"
+        "[{\"day\":\"tue\",\"from\":\"08:00\",\"to\":\"18:00\"}],\"available_from\":"
+        "\"2027-01-01\",\"max_hours_per_week\":20,\"max_travel_km\":10,\"consent\":"
+        "{\"purpose\":\"matching\",\"text_version\":\"1\",\"given_at\":\"2026-11-01T10:00:00Z\"}}",
+        portal);
+}
+
+/* The path with its placeholders filled, making fresh resources where a
+ * row needs one per call: {EA} employer A, {PO} an open placement of A,
+ * {PD} a draft of A, {SA} a seeker of portal A, {NEW_PD} a new draft of A,
+ * {NEW_SA} a new seeker of portal A. */
+static const char *fill(const char *path)
+{
+    static char out[256];
+    const char *brace = strchr(path, '{');
+    if (!brace)
+        return path;
+    const char *end = strchr(brace, '}');
+    char name[16];
+    snprintf(name, sizeof name, "%.*s", (int)(end - brace - 1), brace + 1);
+    long long id = !strcmp(name, "EA")       ? employer_a
+                   : !strcmp(name, "PO")     ? placement_open
+                   : !strcmp(name, "PD")     ? placement_draft
+                   : !strcmp(name, "SA")     ? seeker_a
+                   : !strcmp(name, "NEW_PD") ? create("/v1/placements", placement_body(employer_a))
+                   : !strcmp(name, "NEW_SA") ? create("/v1/seekers", seeker_body(portal_a))
+                                             : -1;
+    ck_assert_msg(id > 0, "unknown placeholder %s", name);
+    snprintf(out, sizeof out, "%.*s%lld%s", (int)(brace - path), path, id, end + 1);
+    return out;
+}
+
+/* A body with {EA}, {PORTAL_A} or {KVK} (fresh each time) filled. */
+static const char *fill_body(const char *body)
+{
+    static int kvk;
+    if (!body)
+        return NULL;
+    if (!strcmp(body, "{KVK}"))
+        return fmt("{\"kvk_number\":\"4%07d\",\"name\":\"New\",\"postcode\":\"2516\"}", ++kvk);
+    if (!strcmp(body, "{PLACEMENT_A}"))
+        return placement_body(employer_a);
+    if (!strcmp(body, "{SEEKER_A}"))
+        return seeker_body(portal_a);
+    if (!strcmp(body, "{WRONG_LOGIN}")) /* a new account name each time: no throttling */
+        return fmt("{\"email\":\"nobody-%d@example.org\",\"password\":\"not it\"}", ++kvk);
+    return body;
+}
+
+struct row {
+    const char *method;
+    const char *route; /* the pattern of routes.c */
+    const char *path;  /* with placeholders */
+    const char *body;
+    int expect[ROLES];
+    bool fresh_session; /* the call ends the session: use a new one per role */
+};
+
+#define ALL(code)                                                                                  \
+    {                                                                                              \
+        code, code, code, code, code, code                                                         \
+    }
+#define SIGNED_IN(code)                                                                            \
+    {                                                                                              \
+        401, code, code, code, code, code                                                          \
+    }
+
+static const struct row rows[] = {
+    {"GET", "/healthz", "/healthz", NULL, ALL(200), false},
+    {"GET", "/readyz", "/readyz", NULL, ALL(200), false},
+    {"GET", "/metrics", "/metrics", NULL, ALL(200), false},
+    {"GET", "/openapi.yaml", "/openapi.yaml", NULL, ALL(200), false},
+    {"GET", "/docs", "/docs", NULL, ALL(200), false},
+    {"POST", "/v1/_test/echo", "/v1/_test/echo", "{}", ALL(200), false},
+    {"POST", "/v1/auth/login", "/v1/auth/login", "{WRONG_LOGIN}", ALL(401), false},
+    {"POST", "/v1/auth/logout", "/v1/auth/logout", NULL, {401, 204, 204, 204, 403, 403}, true},
+    {"GET", "/v1/auth/me", "/v1/auth/me", NULL, SIGNED_IN(200), false},
+    {"GET", "/v1/audit", "/v1/audit", NULL, {401, 200, 403, 403, 403, 403}, false},
+    {"GET", "/v1/employers", "/v1/employers", NULL, {401, 200, 200, 200, 403, 403}, false},
+    {"POST", "/v1/employers", "/v1/employers", "{KVK}", {401, 201, 403, 403, 403, 403}, false},
+    {"GET",
+     "/v1/employers/{id}",
+     "/v1/employers/{EA}",
+     NULL,
+     {401, 200, 200, 404, 403, 403},
+     false},
+    {"PATCH",
+     "/v1/employers/{id}",
+     "/v1/employers/{EA}",
+     "{\"address\":\"Binckhorstlaan 1\"}",
+     {401, 200, 200, 404, 403, 403},
+     false},
+    {"PUT",
+     "/v1/employers/{id}/verified",
+     "/v1/employers/{EA}/verified",
+     "{\"verified\":true}",
+     {401, 200, 403, 403, 403, 403},
+     false},
+    {"GET", "/v1/placements", "/v1/placements", NULL, SIGNED_IN(200), false},
+    {"POST",
+     "/v1/placements",
+     "/v1/placements",
+     "{PLACEMENT_A}",
+     {401, 201, 201, 422, 403, 403},
+     false},
+    {"GET",
+     "/v1/placements/{id}",
+     "/v1/placements/{PO}",
+     NULL,
+     {401, 200, 200, 404, 200, 200},
+     false},
+    {"GET",
+     "/v1/placements/{id}",
+     "/v1/placements/{PD}",
+     NULL,
+     {401, 200, 200, 404, 404, 404},
+     false},
+    {"PATCH",
+     "/v1/placements/{id}",
+     "/v1/placements/{PO}",
+     "{\"capacity\":3}",
+     {401, 200, 200, 404, 403, 403},
+     false},
+    {"DELETE",
+     "/v1/placements/{id}",
+     "/v1/placements/{NEW_PD}",
+     NULL,
+     {401, 204, 204, 404, 403, 403},
+     false},
+    {"POST",
+     "/v1/placements/{id}/open",
+     "/v1/placements/{NEW_PD}/open",
+     NULL,
+     {401, 200, 200, 404, 403, 403},
+     false},
+    {"POST",
+     "/v1/placements/{id}/close",
+     "/v1/placements/{NEW_PD}/close",
+     NULL,
+     {401, 200, 200, 404, 403, 403},
+     false},
+    {"GET", "/v1/seekers", "/v1/seekers", NULL, {401, 200, 403, 403, 200, 200}, false},
+    {"POST", "/v1/seekers", "/v1/seekers", "{SEEKER_A}", {401, 201, 403, 403, 201, 422}, false},
+    {"GET", "/v1/seekers/{id}", "/v1/seekers/{SA}", NULL, {401, 200, 403, 403, 200, 404}, false},
+    {"PATCH",
+     "/v1/seekers/{id}",
+     "/v1/seekers/{SA}",
+     "{\"max_travel_km\":12}",
+     {401, 200, 403, 403, 200, 404},
+     false},
+    {"DELETE",
+     "/v1/seekers/{id}",
+     "/v1/seekers/{NEW_SA}",
+     NULL,
+     {401, 204, 403, 403, 204, 404},
+     false},
+    {"GET", "/v1/skills", "/v1/skills", NULL, SIGNED_IN(200), false},
+    {"GET", "/v1/skills/{id}", "/v1/skills/test-solder", NULL, SIGNED_IN(200), false},
+    {"GET", "/v1/occupations", "/v1/occupations", NULL, SIGNED_IN(200), false},
+    {"GET", "/v1/occupations/{id}", "/v1/occupations/test-plumber", NULL, SIGNED_IN(200), false},
+    {"GET", "/v1/postcodes/{pc4}", "/v1/postcodes/2516", NULL, SIGNED_IN(200), false},
+};
+#define ROW_COUNT (sizeof rows / sizeof rows[0])
+
+START_TEST(every_route_has_a_row)
+{
+    for (size_t i = 0; i < bpa_all_route_count; i++) {
+        bool found = false;
+        for (size_t j = 0; j < ROW_COUNT && !found; j++)
+            found = !strcmp(rows[j].method, bpa_all_routes[i].method) &&
+                    !strcmp(rows[j].route, bpa_all_routes[i].pattern);
+        ck_assert_msg(found, "%s %s has no row in the access matrix", bpa_all_routes[i].method,
+                      bpa_all_routes[i].pattern);
+    }
+}
+END_TEST
+
+START_TEST(every_role_gets_the_expected_status)
+{
+    char failures[8192] = "";
+    for (size_t i = 0; i < ROW_COUNT; i++) {
+        const struct row *row = &rows[i];
+        for (int role = 0; role < ROLES; role++) {
+            const char *token = tokens[role];
+            char *fresh = NULL;
+            if (row->fresh_session &&
+                (role == COORDINATOR || role == EMPLOYER_A || role == EMPLOYER_B)) {
+                fresh = harness_login_new_account(
+                    &server, db.url, fmt("fresh-%zu-%d@example.org", i, role),
+                    role == COORDINATOR
+                        ? NULL
+                        : fmt("%lld", role == EMPLOYER_A ? employer_a : employer_b));
+                token = fresh;
+            }
+            struct http_response r =
+                call_as(token, row->method, fill(row->path), fill_body(row->body));
+            if (r.status != row->expect[role])
+                snprintf(failures + strlen(failures), sizeof failures - strlen(failures),
+                         "\n  %s %s as %s: %ld, expected %d %s", row->method, row->path,
+                         role_names[role], r.status, row->expect[role], r.body);
+            http_response_free(&r);
+            free(fresh);
+        }
+    }
+    ck_assert_msg(!failures[0], "unexpected statuses:%s", failures);
+}
+END_TEST
+
+/* The ids a list answered, as "1,2". */
+static const char *listed(int role, const char *path)
+{
+    static char out[512];
+    struct http_response r = call_as(tokens[role], "GET", path, NULL);
+    ck_assert_int_eq(r.status, 200);
+    out[0] = '\0';
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(r.json, "items"), i, item)
+        snprintf(out + strlen(out), sizeof out - strlen(out), "%s%lld", i ? "," : "",
+                 (long long)json_integer_value(json_object_get(item, "id")));
+    http_response_free(&r);
+    return out;
+}
+
+START_TEST(lists_show_only_what_the_caller_may_see)
+{
+    /* a fresh world of one employer and one portal each */
+    ck_assert_str_eq(listed(EMPLOYER_B, "/v1/employers"), fmt("%lld", employer_b));
+    ck_assert_str_eq(listed(EMPLOYER_B, fmt("/v1/employers?q=Matrix%%201")), "");
+    const char *b_placements = listed(EMPLOYER_B, "/v1/placements");
+    ck_assert_str_eq(b_placements, "");
+    ck_assert_str_eq(listed(EMPLOYER_B, fmt("/v1/placements?employer_id=%lld", employer_a)), "");
+    ck_assert_str_eq(listed(PORTAL_B, fmt("/v1/seekers")), fmt("%lld", seeker_b));
+    ck_assert_str_eq(listed(PORTAL_B, fmt("/v1/seekers?portal_id=%lld", portal_a)), "");
+    /* portals see open placements only, whatever they ask */
+    const char *open_only = listed(PORTAL_A, fmt("/v1/placements?employer_id=%lld", employer_a));
+    ck_assert_ptr_nonnull(strstr(open_only, fmt("%lld", placement_open)));
+    ck_assert_str_eq(listed(PORTAL_A, "/v1/placements?status=draft"), "");
+}
+END_TEST
+
+START_TEST(reads_of_seekers_and_logins_are_audited)
+{
+    struct http_response r =
+        call_as(tokens[PORTAL_A], "GET", fmt("/v1/seekers/%lld", seeker_a), NULL);
+    ck_assert_int_eq(r.status, 200);
+    char request_id[80];
+    ck_assert(http_header(&r, "X-Request-Id", request_id, sizeof request_id));
+    http_response_free(&r);
+    r = call_as(
+        tokens[COORDINATOR], "GET",
+        fmt("/v1/audit?action=seeker.read&resource_id=%lld&principal_kind=portal", seeker_a), NULL);
+    ck_assert_int_eq(r.status, 200);
+    json_t *items = json_object_get(r.json, "items");
+    ck_assert_uint_ge(json_array_size(items), 1);
+    json_t *last = json_array_get(items, json_array_size(items) - 1);
+    ck_assert_str_eq(json_string_value(json_object_get(last, "request_id")), request_id);
+    http_response_free(&r);
+
+    r = call_as(tokens[COORDINATOR], "GET", "/v1/audit?action=login_failed", NULL);
+    ck_assert_uint_ge(json_array_size(json_object_get(r.json, "items")), 1);
+    http_response_free(&r);
+    r = call_as(tokens[COORDINATOR], "GET", "/v1/audit?action=api_key.create", NULL);
+    ck_assert_uint_ge(json_array_size(json_object_get(r.json, "items")), 2);
+    http_response_free(&r);
+    /* and nobody, not even the database's owner, rewrites it */
+    ck_assert_int_ne(harness_db_sql(&db, "UPDATE audit_log SET action = 'x'"), 0);
+    ck_assert_int_ne(harness_db_sql(&db, "DELETE FROM audit_log"), 0);
+}
+END_TEST
+
+int main(void)
+{
+    if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+        return 2;
+    harness_db_create(&db);
+    const char *const extra[] = {
+        "--migrate", "--login-max-failures-per-address", "1000", "--password-opslimit",
+        "1",         "--password-memlimit-kib",          "8192", NULL};
+    int status = 0;
+    if (!harness_server_start(&server, db.url, extra, &status))
+        return 2;
+    FILE *f = fopen("tests/integration/fixtures/reference.sql", "r");
+    static char fixture[1 << 16];
+    size_t n = f ? fread(fixture, 1, sizeof fixture - 1, f) : 0;
+    if (f)
+        fclose(f);
+    fixture[n] = '\0';
+    if (!n || harness_db_sql(&db, fixture) != 0)
+        return 2;
+
+    tokens[COORDINATOR] = harness_login_new_account(&server, db.url, "coord@example.org", NULL);
+    employer_a = new_employer();
+    employer_b = new_employer();
+    tokens[EMPLOYER_A] =
+        harness_login_new_account(&server, db.url, "a@example.org", fmt("%lld", employer_a));
+    tokens[EMPLOYER_B] =
+        harness_login_new_account(&server, db.url, "b@example.org", fmt("%lld", employer_b));
+    tokens[PORTAL_A] = harness_new_portal(db.url, "Matrix portal A", &portal_a);
+    tokens[PORTAL_B] = harness_new_portal(db.url, "Matrix portal B", &portal_b);
+    struct http_response r =
+        call_as(tokens[COORDINATOR], "PUT", fmt("/v1/employers/%lld/verified", employer_a),
+                "{\"verified\":true}");
+    http_response_free(&r);
+    placement_open = create("/v1/placements", placement_body(employer_a));
+    r = call_as(tokens[COORDINATOR], "POST", fmt("/v1/placements/%lld/open", placement_open), NULL);
+    http_response_free(&r);
+    placement_draft = create("/v1/placements", placement_body(employer_a));
+    seeker_a = create("/v1/seekers", seeker_body(portal_a));
+    seeker_b = create("/v1/seekers", seeker_body(portal_b));
+
+    Suite *s = suite_create("access");
+    TCase *tc = tcase_create("matrix");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, every_route_has_a_row);
+    tcase_add_test(tc, every_role_gets_the_expected_status);
+    tcase_add_test(tc, lists_show_only_what_the_caller_may_see);
+    tcase_add_test(tc, reads_of_seekers_and_logins_are_audited);
+    suite_add_tcase(s, tc);
+    int failed = harness_run_suite(s);
+    int stopped = harness_server_stop(&server, SIGTERM);
+    if (!WIFEXITED(stopped) || WEXITSTATUS(stopped) != 0)
+        failed++;
+    harness_db_destroy(&db);
+    for (int i = 0; i < ROLES; i++)
+        free(tokens[i]);
+    curl_global_cleanup();
+    return failed ? 1 : 0;
+}
