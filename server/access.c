@@ -53,7 +53,7 @@ enum bpa_error bpa_access_authenticate(struct bpa_request *request)
     if (!doc)
         return BPA_ERR_UNAUTHENTICATED;
     fill_principal(p, doc);
-    /* Last use is written at most every 30 seconds: not a write per request. */
+    /* Last use is written now and then, not on every request. */
     if (json_is_true(json_object_get(doc, "stale"))) {
         char key_id[24];
         snprintf(key_id, sizeof key_id, "%lld", p->id);

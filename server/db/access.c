@@ -15,10 +15,12 @@ const struct bpa_db_statement bpa_db_access_statements[] = {
     {"session_create", "INSERT INTO sessions (token_hash, account_id, expires_at)"
                        " VALUES ($1::bytea, $2, now() + make_interval(secs => $3::float8))"
                        " RETURNING to_json(expires_at)#>>'{}'"},
-    /* $2: the idle timeout in seconds */
+    /* $2: the idle timeout in seconds. Last use is written when older than
+     * a quarter of it (at most 30 s): far fewer writes than requests, and
+     * never so late that a busy session looks idle. */
     {"session_principal",
      "SELECT json_build_object('role', a.role, 'id', a.id, 'employer_id', a.employer_id,"
-     " 'stale', s.last_used_at < now() - interval '30 seconds')"
+     " 'stale', s.last_used_at < now() - make_interval(secs => least(30, $2::float8 / 4)))"
      " FROM sessions s JOIN accounts a ON a.id = s.account_id"
      " WHERE s.token_hash = $1::bytea AND s.revoked_at IS NULL AND s.expires_at > now()"
      " AND s.last_used_at > now() - make_interval(secs => $2::float8) AND NOT a.disabled"},
