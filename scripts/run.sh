@@ -17,6 +17,25 @@ build/bpa-server migrate
 if [[ $(psql "$BPA_DATABASE_URL" -Atqc "SELECT count(*) FROM employers") == 0 ]]; then
     echo "loading the demo world (scripts/demo.sql) into the empty database"
     psql "$BPA_DATABASE_URL" -q -v ON_ERROR_STOP=1 --single-transaction -f scripts/demo.sql
+    # Demo credentials, random for this database, kept in var/ (not in git).
+    password=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)
+    printf '%s\n' "$password" | build/bpa-server create-coordinator demo-coordinator@example.org >/dev/null
+    employer=$(psql "$BPA_DATABASE_URL" -Atqc "SELECT id FROM employers WHERE kvk_number = '90000001'")
+    printf '%s\n' "$password" |
+        build/bpa-server create-employer-user demo-employer@example.org --employer "$employer" >/dev/null
+    portal=$(psql "$BPA_DATABASE_URL" -Atqc "SELECT id FROM portals WHERE name = 'Wijkteam Laak (demo)'")
+    key=$(build/bpa-server create-key "$portal" 2>/dev/null | sed -n 's/.*"api_key": "\(.*\)".*/\1/p')
+    mkdir -p var
+    (
+        umask 077
+        cat >var/demo-credentials.txt <<CREDENTIALS
+coordinator  demo-coordinator@example.org  password: $password
+employer     demo-employer@example.org     password: $password  (Binckhorst Installatietechniek)
+portal       Wijkteam Laak (demo)          API key:  $key
+CREDENTIALS
+    )
+    echo "demo credentials (also in var/demo-credentials.txt):"
+    sed 's/^/  /' var/demo-credentials.txt
 fi
 
 echo "serving on http://${BPA_LISTEN_ADDRESS:-127.0.0.1}:${BPA_PORT:-8080} (Ctrl-C stops)"

@@ -45,6 +45,10 @@ int bpa_handle_seeker_update(struct bpa_request *request);
 int bpa_handle_seeker_list(struct bpa_request *request);
 int bpa_handle_seeker_delete(struct bpa_request *request);
 
+/* profiles.c: a seeker as an employer may see them (a new reference, or
+ * NULL when there is no such seeker or the database failed) */
+json_t *bpa_seeker_profile(struct bpa_db_conn *conn, const char *seeker_id);
+
 /* reference.c */
 int bpa_handle_skill_search(struct bpa_request *request);
 int bpa_handle_skill_get(struct bpa_request *request);

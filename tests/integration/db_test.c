@@ -5,6 +5,7 @@
 #include "db/internal.h"
 #include "db/migrate.h"
 #include "harness.h"
+#include "handlers/handlers.h"
 #include "log.h"
 
 #include <check.h>
@@ -196,6 +197,70 @@ START_TEST(a_transaction_left_open_is_rolled_back_on_release)
 }
 END_TEST
 
+START_TEST(the_pseudonymous_profile_holds_no_personal_data)
+{
+    ck_assert_int_eq(
+        harness_db_sql(
+            &db, "INSERT INTO skills (uri, label_en) VALUES ('http://x.example/skill/1', 'x');"
+                 "INSERT INTO portals (name) VALUES ('p');"
+                 "INSERT INTO seekers (portal_id, external_ref, name, email, phone, postcode,"
+                 " lat, lon, availability, available_from, max_hours_per_week, max_travel_km,"
+                 " consent_purpose, consent_text_version, consent_given_at) SELECT id,"
+                 " 'ref-77', 'Fatima Secret', 'fatima@example.org', '+31612345678',"
+                 " '2522 AB', 52.06412, 4.32981, (repeat('0', 8) || repeat('1', 8) ||"
+                 " repeat('0', 152))::bit(168), '2027-01-01', 20, 10, 'matching', '1', now()"
+                 " FROM portals WHERE name = 'p';"
+                 "INSERT INTO seeker_skills SELECT id, 'http://x.example/skill/1', 3"
+                 " FROM seekers WHERE name = 'Fatima Secret'"),
+        0);
+    char id[24];
+    ck_assert(harness_db_value(&db, "SELECT id FROM seekers WHERE name = 'Fatima Secret'", id,
+                               sizeof id));
+    struct bpa_db_pool *pool = new_pool(1);
+    struct bpa_db_conn *conn;
+    ck_assert_int_eq(bpa_db_pool_acquire(pool, 1000, &conn), BPA_DB_OK);
+    json_t *profile = bpa_seeker_profile(conn, id);
+    bpa_db_pool_release(pool, conn);
+    bpa_db_pool_free(pool);
+    ck_assert_ptr_nonnull(profile);
+    static const char *const allowed[] = {"pseudonym",
+                                          "postcode_area",
+                                          "lat",
+                                          "lon",
+                                          "skills",
+                                          "learning_goals",
+                                          "availability",
+                                          "available_from",
+                                          "available_until",
+                                          "max_hours_per_week",
+                                          "max_travel_km",
+                                          "dutch_level",
+                                          "certificates",
+                                          NULL};
+    const char *key;
+    json_t *value;
+    json_object_foreach(profile, key, value)
+    {
+        bool ok = false;
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = strcmp(key, *a) == 0;
+        ck_assert_msg(ok, "the profile shows '%s'", key);
+    }
+    char *text = json_dumps(profile, 0);
+    ck_assert_ptr_null(strstr(text, "Fatima"));
+    ck_assert_ptr_null(strstr(text, "example.org"));
+    ck_assert_ptr_null(strstr(text, "612345678"));
+    ck_assert_ptr_null(strstr(text, "ref-77"));
+    ck_assert_ptr_null(strstr(text, "2522 AB"));
+    ck_assert_ptr_null(strstr(text, "52.06412"));
+    free(text);
+    ck_assert_str_eq(json_string_value(json_object_get(profile, "postcode_area")), "2522");
+    ck_assert_int_eq(strncmp(json_string_value(json_object_get(profile, "pseudonym")), "S-", 2), 0);
+    ck_assert_uint_eq(json_array_size(json_object_get(profile, "availability")), 1);
+    json_decref(profile);
+}
+END_TEST
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -225,6 +290,7 @@ int main(void)
     tcase_add_test(tc, the_pool_is_bounded);
     tcase_add_test(tc, an_unreachable_server_is_unavailable);
     tcase_add_test(tc, a_transaction_left_open_is_rolled_back_on_release);
+    tcase_add_test(tc, the_pseudonymous_profile_holds_no_personal_data);
     suite_add_tcase(s, tc);
     int failed = harness_run_suite(s);
     harness_db_destroy(&db);
