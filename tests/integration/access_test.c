@@ -26,19 +26,6 @@ static long long employer_a, employer_b, portal_a, portal_b, placement_open, pla
 
 #define SKILL "http://data.europa.eu/esco/skill/test-"
 
-static char *fmt(const char *format, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *format, ...)
-{
-    static char buffers[32][2048];
-    static int next;
-    char *out = buffers[next++ % 32];
-    va_list args;
-    va_start(args, format);
-    vsnprintf(out, sizeof buffers[0], format, args);
-    va_end(args);
-    return out;
-}
-
 static struct http_response call_as(const char *token, const char *method, const char *path,
                                     const char *body)
 {

@@ -31,20 +31,6 @@ static struct http_response call(const char *method, const char *path, const cha
     return r;
 }
 
-/* Formats a body or path. */
-static char *fmt(const char *format, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *format, ...)
-{
-    static char buffers[96][2048];
-    static int next;
-    char *out = buffers[next++ % 96];
-    va_list args;
-    va_start(args, format);
-    vsnprintf(out, sizeof buffers[0], format, args);
-    va_end(args);
-    return out;
-}
-
 static long long id_of(const struct http_response *r)
 {
     return json_integer_value(json_object_get(r->json, "id"));

@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -377,6 +378,18 @@ char *harness_new_portal(const char *db_url, const char *name, long long *portal
     *portal_id = json_integer_value(json_object_get(printed, "portal_id"));
     json_decref(printed);
     return copy;
+}
+
+char *fmt(const char *format, ...)
+{
+    static char buffers[96][2048];
+    static int next;
+    char *out = buffers[next++ % 96];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(out, sizeof buffers[0], format, args);
+    va_end(args);
+    return out;
 }
 
 const char *harness_bearer(const char *token, char *buffer, size_t size)

@@ -74,6 +74,10 @@ char *harness_login_new_account(const struct harness_server *server, const char 
  * (malloc'd) and its id in *portal_id. */
 char *harness_new_portal(const char *db_url, const char *name, long long *portal_id);
 
+/* printf into one of 96 rotating static buffers of 2 KiB: for building
+ * paths and bodies inline; a result lives for the next 95 calls. */
+char *fmt(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
 /* "Authorization: Bearer <token>" in a static buffer of the caller's. */
 const char *harness_bearer(const char *token, char *buffer, size_t size);
 
