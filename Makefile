@@ -29,13 +29,13 @@ GEN_DOCS   := build/gen/api_docs.c
 NODE_DEPS  := api-docs/node_modules/.package-lock.json
 NPM_CI_FLAGS ?=
 
-SERVER_SRC := $(sort $(wildcard server/*.c server/db/*.c server/handlers/*.c)) $(GEN_DOCS)
+SERVER_SRC := $(sort $(wildcard server/*.c server/db/*.c server/handlers/*.c matcher/*.c)) $(GEN_DOCS)
 SERVER_LIB := $(filter-out server/main.c,$(SERVER_SRC))
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 INTEG_SRC  := $(sort $(wildcard tests/integration/*_test.c))
 SUPPORT    := $(sort $(wildcard tests/support/*.c))
 C_FILES    := $(filter-out $(GEN_DOCS),$(SERVER_SRC)) $(UNIT_SRC) $(INTEG_SRC) $(SUPPORT) \
-              $(wildcard server/*.h server/db/*.h server/handlers/*.h tests/support/*.h)
+              $(wildcard server/*.h server/db/*.h server/handlers/*.h matcher/*.h tests/support/*.h)
 
 REL := build/rel
 SAN := build/san

@@ -15,5 +15,6 @@ Suite *schedule_suite(void);
 Suite *fields_suite(void);
 Suite *csv_suite(void);
 Suite *auth_suite(void);
+Suite *matcher_suite(void);
 
 #endif
