@@ -57,6 +57,13 @@ static const struct option_spec options[] = {
      "failed logins per client address within the window before 429 (default 20)"},
     {"--login-window-seconds", "BPA_LOGIN_WINDOW_SECONDS", NUMBER, AT(login_window_s), 1, 86400,
      "the login throttling window (default 900)"},
+    {"--match-weights", "BPA_MATCH_WEIGHTS", STRING, AT(match_weights), 0, 0,
+     "ranking weights skills,schedule,distance,learning (default 40,25,20,15)"},
+    {"--match-schedule-threshold", "BPA_MATCH_SCHEDULE_THRESHOLD", NUMBER,
+     AT(match_schedule_threshold_percent), 0, 100,
+     "percent of a placement's hours a seeker must be free for (default 50)"},
+    {"--match-grace-days", "BPA_MATCH_GRACE_DAYS", NUMBER, AT(match_grace_days), 0, 365,
+     "days a seeker may start after a placement's start (default 14)"},
     {"--metrics-public", "BPA_METRICS_PUBLIC", FLAG, AT(metrics_public), 0, 0,
      "serve /metrics without a credential (default true; false: coordinators only)"},
     {"--employer", NULL, STRING, AT(employer_id), 0, 0, "create-employer-user: the employer's id"},
@@ -88,6 +95,9 @@ static void set_defaults(struct bpa_config *config)
         .login_max_failures = 5,
         .login_max_failures_per_address = 20,
         .login_window_s = 900,
+        .match_weights = "40,25,20,15",
+        .match_schedule_threshold_percent = 50,
+        .match_grace_days = 14,
         .metrics_public = true,
     };
 }

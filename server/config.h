@@ -47,6 +47,9 @@ struct bpa_config {
     unsigned long login_max_failures;
     unsigned long login_max_failures_per_address;
     unsigned long login_window_s;
+    const char *match_weights;
+    unsigned long match_schedule_threshold_percent;
+    unsigned long match_grace_days;
     bool metrics_public;
     bool migrate;
     bool test_routes;

@@ -5,6 +5,7 @@
 #define BPA_HTTP_H
 
 #include "config.h"
+#include "match_index.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "errors.h"
@@ -36,6 +37,8 @@ struct bpa_server {
     struct bpa_db_pool *pool;
     const struct bpa_migrations *migrations;
     const char *dummy_password_hash; /* verified for unknown accounts: equal timing */
+    struct bpa_match_rules rules;
+    struct bpa_match_index *index;
     struct bpa_metrics *metrics;
     const struct bpa_route *routes;
     size_t route_count;

@@ -90,6 +90,7 @@ static int serve(const struct bpa_config *config, const struct bpa_migrations *m
     }
     pthread_mutex_init(&server.lock, NULL);
     pthread_cond_init(&server.idle, NULL);
+    char error[512];
 
     /* Logins for unknown accounts check this, so they cost what a real
      * check costs. */
@@ -102,7 +103,20 @@ static int serve(const struct bpa_config *config, const struct bpa_migrations *m
     }
     server.dummy_password_hash = dummy;
 
-    char error[512];
+    bpa_match_rules_default(&server.rules);
+    server.rules.schedule_threshold = (double)config->match_schedule_threshold_percent / 100;
+    server.rules.grace_days = (int)config->match_grace_days;
+    if (bpa_match_rules_set_weights(&server.rules, config->match_weights, error, sizeof error) !=
+        0) {
+        bpa_log(BPA_LOG_ERROR, "bad_match_rules", json_pack("{s:s}", "message", error));
+        goto out_sync;
+    }
+    static struct bpa_match_index index;
+    if (bpa_match_index_start(&index, config->database_url, server.pool) != 0)
+        goto out_sync;
+    server.index = &index;
+    bpa_log(BPA_LOG_INFO, "match_rules", json_pack("{s:s}", "version", server.rules.version));
+
     if (bpa_http_start(&server, error, sizeof error) != 0) {
         bpa_log(BPA_LOG_ERROR, "listen_failed", json_pack("{s:s}", "message", error));
         goto out_sync;
@@ -117,6 +131,8 @@ static int serve(const struct bpa_config *config, const struct bpa_migrations *m
     bpa_http_stop(&server);
     rc = 0;
 out_sync:
+    if (server.index)
+        bpa_match_index_stop(server.index);
     pthread_cond_destroy(&server.idle);
     pthread_mutex_destroy(&server.lock);
 out:

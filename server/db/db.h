@@ -153,4 +153,24 @@ enum bpa_db_status bpa_db_idempotency_record(struct bpa_db_conn *conn, const cha
 enum bpa_db_status bpa_db_call(struct bpa_db_conn *conn, const char *statement, int count,
                                const char *const *params, char **out);
 
+/* --- the matcher's rows (matching.c) --- */
+
+/* Called per row with its column texts (NULL for SQL NULL); non-zero stops. */
+typedef int (*bpa_db_row_fn)(const char *const *values, int count, void *context);
+
+/* Runs a matching.c statement ("match_placements_open", "match_placement"
+ * with an id, "match_seekers_active", "match_seeker") row by row. */
+enum bpa_db_status bpa_db_each_row(struct bpa_db_conn *conn, const char *statement, int count,
+                                   const char *const *params, bpa_db_row_fn row, void *context);
+
+/* A connection of its own that LISTENs on `channel`; NULL when the server
+ * cannot be reached. */
+struct bpa_db_listener;
+struct bpa_db_listener *bpa_db_listener_open(const char *url, const char *channel);
+/* Waits up to `timeout_ms` and calls `heard` for each notification.
+ * 0, or -1 when the connection is lost. */
+int bpa_db_listener_wait(struct bpa_db_listener *listener, int timeout_ms,
+                         void (*heard)(const char *payload, void *context), void *context);
+void bpa_db_listener_close(struct bpa_db_listener *listener);
+
 #endif

@@ -28,6 +28,11 @@ int bpa_handle_employer_update(struct bpa_request *request);
 int bpa_handle_employer_list(struct bpa_request *request);
 int bpa_handle_employer_verify(struct bpa_request *request);
 
+/* matches.c */
+int bpa_handle_seeker_matches(struct bpa_request *request);
+int bpa_handle_placement_candidates(struct bpa_request *request);
+int bpa_handle_match_pair(struct bpa_request *request);
+
 /* placements.c */
 extern const char *const bpa_cefr_levels[];
 int bpa_handle_placement_create(struct bpa_request *request);

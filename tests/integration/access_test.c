@@ -83,21 +83,26 @@ static const char *seeker_body(long long portal)
 static const char *fill(const char *path)
 {
     static char out[256];
-    const char *brace = strchr(path, '{');
-    if (!brace)
-        return path;
-    const char *end = strchr(brace, '}');
-    char name[16];
-    snprintf(name, sizeof name, "%.*s", (int)(end - brace - 1), brace + 1);
-    long long id = !strcmp(name, "EA")       ? employer_a
-                   : !strcmp(name, "PO")     ? placement_open
-                   : !strcmp(name, "PD")     ? placement_draft
-                   : !strcmp(name, "SA")     ? seeker_a
-                   : !strcmp(name, "NEW_PD") ? create("/v1/placements", placement_body(employer_a))
-                   : !strcmp(name, "NEW_SA") ? create("/v1/seekers", seeker_body(portal_a))
-                                             : -1;
-    ck_assert_msg(id > 0, "unknown placeholder %s", name);
-    snprintf(out, sizeof out, "%.*s%lld%s", (int)(brace - path), path, id, end + 1);
+    char work[256];
+    snprintf(work, sizeof work, "%s", path);
+    const char *brace;
+    while ((brace = strchr(work, '{')) != NULL) {
+        const char *end = strchr(brace, '}');
+        char name[16];
+        snprintf(name, sizeof name, "%.*s", (int)(end - brace - 1), brace + 1);
+        long long id = !strcmp(name, "EA")   ? employer_a
+                       : !strcmp(name, "PO") ? placement_open
+                       : !strcmp(name, "PD") ? placement_draft
+                       : !strcmp(name, "SA") ? seeker_a
+                       : !strcmp(name, "NEW_PD")
+                           ? create("/v1/placements", placement_body(employer_a))
+                       : !strcmp(name, "NEW_SA") ? create("/v1/seekers", seeker_body(portal_a))
+                                                 : -1;
+        ck_assert_msg(id > 0, "unknown placeholder %s", name);
+        snprintf(out, sizeof out, "%.*s%lld%s", (int)(brace - work), work, id, end + 1);
+        snprintf(work, sizeof work, "%s", out);
+    }
+    snprintf(out, sizeof out, "%s", work);
     return out;
 }
 
@@ -209,6 +214,24 @@ static const struct row rows[] = {
      "/v1/placements/{NEW_PD}/close",
      NULL,
      {401, 200, 200, 404, 403, 403},
+     false},
+    {"GET",
+     "/v1/placements/{id}/candidates",
+     "/v1/placements/{PO}/candidates",
+     NULL,
+     {401, 200, 200, 404, 403, 403},
+     false},
+    {"GET",
+     "/v1/seekers/{id}/matches",
+     "/v1/seekers/{SA}/matches",
+     NULL,
+     {401, 200, 403, 403, 200, 404},
+     false},
+    {"GET",
+     "/v1/seekers/{id}/matches/{placement_id}",
+     "/v1/seekers/{SA}/matches/{PO}",
+     NULL,
+     {401, 200, 403, 403, 200, 404},
      false},
     {"GET", "/v1/seekers", "/v1/seekers", NULL, {401, 200, 403, 403, 200, 200}, false},
     {"POST", "/v1/seekers", "/v1/seekers", "{SEEKER_A}", {401, 201, 403, 403, 201, 422}, false},

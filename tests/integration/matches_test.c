@@ -1,0 +1,257 @@
+/* Rankings through HTTP, with two daemons on one database: a placement
+ * created, edited and closed through one daemon shows in the other's
+ * rankings a moment later; candidates are pseudonymous for employers; one
+ * pair is explained whether or not it passes the filters. */
+#include "harness.h"
+
+#include <check.h>
+#include <curl/curl.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SKILL "http://data.europa.eu/esco/skill/test-"
+
+static struct harness_db db;
+static struct harness_server first, second;
+static char *coordinator, *employer_user, *portal_key;
+static long long employer, seeker, portal;
+
+static struct http_response call(const struct harness_server *server, const char *token,
+                                 const char *method, const char *path, const char *body)
+{
+    char bearer[128];
+    const char *headers[] = {"Content-Type: application/json",
+                             harness_bearer(token, bearer, sizeof bearer), NULL};
+    struct http_response r;
+    http_call(server, method, path, body ? headers : headers + 1, body, &r);
+    return r;
+}
+
+static long long created(struct http_response r)
+{
+    if (r.status != 201 && r.status != 200) { /* also used before the tests run */
+        fprintf(stderr, "creating failed: %ld %s\n", r.status, r.body);
+        exit(2);
+    }
+    long long id = json_integer_value(json_object_get(r.json, "id"));
+    http_response_free(&r);
+    return id;
+}
+
+/* The matches item for `placement`, or NULL (a new reference). */
+static json_t *item_for(const struct harness_server *server, long long placement, const char *list,
+                        const char *query)
+{
+    struct http_response r =
+        call(server, coordinator, "GET", fmt("/v1/seekers/%lld/matches%s", seeker, query), NULL);
+    ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+    json_t *found = NULL;
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(r.json, list), i,
+                       item) if (json_integer_value(json_object_get(item, "placement_id")) ==
+                                 placement) found = json_incref(item);
+    http_response_free(&r);
+    return found;
+}
+
+/* Waits until `placement` is (or is no longer) ranked on `server`. */
+static bool wait_until_ranked(const struct harness_server *server, long long placement, bool ranked)
+{
+    for (int tries = 0; tries < 100; tries++) {
+        json_t *item = item_for(server, placement, "items", "");
+        bool present = item != NULL;
+        json_decref(item);
+        if (present == ranked)
+            return true;
+        usleep(100000);
+    }
+    return false;
+}
+
+static const char *placement_body(const char *skill)
+{
+    return fmt("{\"employer_id\":%lld,\"title\":\"Leidingen\",\"postcode\":\"2516\","
+               "\"schedule\":[{\"day\":\"mon\",\"from\":\"08:00\",\"to\":\"16:30\"}],"
+               "\"hours_per_week\":8,\"start_date\":\"2027-02-01\",\"end_date\":\"2027-04-01\","
+               "\"capacity\":2,\"required_skills\":[{\"uri\":\"" SKILL "%s\",\"min_level\":2,"
+               "\"essential\":true}],\"taught_skills\":[\"" SKILL "wiring\"]}",
+               employer, skill);
+}
+
+START_TEST(rankings_follow_changes_through_either_daemon)
+{
+    long long placement =
+        created(call(&second, coordinator, "POST", "/v1/placements", placement_body("solder")));
+    struct http_response r =
+        call(&second, coordinator, "POST", fmt("/v1/placements/%lld/open", placement), NULL);
+    http_response_free(&r);
+    ck_assert_msg(wait_until_ranked(&first, placement, true),
+                  "a placement opened through the second daemon never ranked on the first");
+
+    json_t *item = item_for(&first, placement, "items", "");
+    ck_assert(json_is_true(json_object_get(item, "eligible")));
+    int score = (int)json_integer_value(json_object_get(item, "score"));
+    ck_assert(score > 0 && score <= 100);
+    json_t *explanation = json_object_get(item, "explanation");
+    ck_assert_str_eq(json_string_value(json_object_get(
+                         json_array_get(json_object_get(explanation, "matched_skills"), 0), "uri")),
+                     SKILL "solder");
+    ck_assert_int_eq(json_integer_value(json_object_get(explanation, "overlap_hours_per_week")), 9);
+    ck_assert_int_eq(json_integer_value(json_object_get(explanation, "taught_skills_among_goals")),
+                     1);
+    json_decref(item);
+
+    /* edited to need a skill the seeker lacks: excluded, and says why */
+    r = call(&second, coordinator, "PATCH", fmt("/v1/placements/%lld", placement),
+             fmt("{\"required_skills\":[{\"uri\":\"" SKILL "ladder\",\"min_level\":2,"
+                 "\"essential\":true}]}"));
+    ck_assert_int_eq(r.status, 200);
+    http_response_free(&r);
+    ck_assert(wait_until_ranked(&first, placement, false));
+    item = item_for(&first, placement, "excluded", "?include_excluded=true");
+    ck_assert_ptr_nonnull(item);
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(item, "excluded_by"), 0)),
+                     "essential_skill");
+    json_decref(item);
+
+    /* and back; then closed through the first, gone from the second */
+    r = call(&second, coordinator, "PATCH", fmt("/v1/placements/%lld", placement),
+             fmt("{\"required_skills\":[{\"uri\":\"" SKILL "solder\",\"min_level\":2}]}"));
+    http_response_free(&r);
+    ck_assert(wait_until_ranked(&first, placement, true));
+    ck_assert(wait_until_ranked(&second, placement, true));
+    r = call(&first, coordinator, "POST", fmt("/v1/placements/%lld/close", placement), NULL);
+    ck_assert_int_eq(r.status, 200);
+    http_response_free(&r);
+    ck_assert(wait_until_ranked(&second, placement, false));
+}
+END_TEST
+
+START_TEST(candidates_are_pseudonymous_for_employers)
+{
+    long long placement =
+        created(call(&first, coordinator, "POST", "/v1/placements", placement_body("solder")));
+    struct http_response r =
+        call(&first, coordinator, "POST", fmt("/v1/placements/%lld/open", placement), NULL);
+    http_response_free(&r);
+    ck_assert(wait_until_ranked(&first, placement, true));
+
+    r = call(&first, coordinator, "GET", fmt("/v1/placements/%lld/candidates", placement), NULL);
+    ck_assert_int_eq(r.status, 200);
+    json_t *top = json_array_get(json_object_get(r.json, "items"), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(top, "seeker_id")), seeker);
+    http_response_free(&r);
+
+    r = call(&first, employer_user, "GET", fmt("/v1/placements/%lld/candidates", placement), NULL);
+    ck_assert_int_eq(r.status, 200);
+    top = json_array_get(json_object_get(r.json, "items"), 0);
+    ck_assert_ptr_null(json_object_get(top, "seeker_id"));
+    json_t *candidate = json_object_get(top, "candidate");
+    ck_assert_int_eq(strncmp(json_string_value(json_object_get(candidate, "pseudonym")), "S-", 2),
+                     0);
+    ck_assert_ptr_null(strstr(r.body, "Samira"));
+    ck_assert_ptr_null(strstr(r.body, "samira@"));
+    http_response_free(&r);
+}
+END_TEST
+
+START_TEST(one_pair_is_explained_even_when_excluded)
+{
+    long long placement =
+        created(call(&first, coordinator, "POST", "/v1/placements", placement_body("ladder")));
+    struct http_response r = call(&first, coordinator, "GET",
+                                  fmt("/v1/seekers/%lld/matches/%lld", seeker, placement), NULL);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(json_is_false(json_object_get(r.json, "eligible")));
+    json_t *why = json_object_get(r.json, "excluded_by");
+    ck_assert_uint_eq(json_array_size(why), 2); /* a draft, and a missing essential skill */
+    ck_assert_str_eq(json_string_value(json_array_get(why, 0)), "placement_not_open");
+    ck_assert_str_eq(json_string_value(json_array_get(why, 1)), "essential_skill");
+    ck_assert(json_is_integer(json_object_get(r.json, "score")));
+    http_response_free(&r);
+
+    /* a portal sees its own seeker against open placements only */
+    r = call(&first, portal_key, "GET", fmt("/v1/seekers/%lld/matches/%lld", seeker, placement),
+             NULL);
+    ck_assert_int_eq(r.status, 404);
+    http_response_free(&r);
+    r = call(&first, portal_key, "GET", fmt("/v1/seekers/%lld/matches", seeker), NULL);
+    ck_assert_int_eq(r.status, 200);
+    http_response_free(&r);
+
+    const char *bad[] = {"?min_score=101", "?limit=0", "?within_km=-1", "?include_excluded=yes"};
+    for (size_t i = 0; i < 4; i++) {
+        r = call(&first, coordinator, "GET", fmt("/v1/seekers/%lld/matches%s", seeker, bad[i]),
+                 NULL);
+        ck_assert_int_eq(r.status, 422);
+        http_response_free(&r);
+    }
+}
+END_TEST
+
+int main(void)
+{
+    if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+        return 2;
+    harness_db_create(&db);
+    const char *const migrate[] = {"--migrate", NULL};
+    int status = 0;
+    if (!harness_server_start(&first, db.url, migrate, &status) ||
+        !harness_server_start(&second, db.url, NULL, &status))
+        return 2;
+    FILE *f = fopen("tests/integration/fixtures/reference.sql", "r");
+    static char fixture[1 << 16];
+    size_t n = f ? fread(fixture, 1, sizeof fixture - 1, f) : 0;
+    if (f)
+        fclose(f);
+    fixture[n] = '\0';
+    if (!n || harness_db_sql(&db, fixture) != 0)
+        return 2;
+    coordinator = harness_login_new_account(&first, db.url, "coord@example.org", NULL);
+    portal_key = harness_new_portal(db.url, "Ranking portal", &portal);
+    employer = created(call(&first, coordinator, "POST", "/v1/employers",
+                            "{\"kvk_number\":\"55555555\",\"name\":\"Leidingwerk BV\","
+                            "\"postcode\":\"2516\"}"));
+    struct http_response r =
+        call(&first, coordinator, "PUT", fmt("/v1/employers/%lld/verified", employer),
+             "{\"verified\":true}");
+    http_response_free(&r);
+    employer_user =
+        harness_login_new_account(&first, db.url, "boss@example.org", fmt("%lld", employer));
+    seeker = created(
+        call(&first, portal_key, "POST", "/v1/seekers",
+             "{\"name\":\"Samira\",\"email\":\"samira@example.org\",\"postcode\":\"2522\","
+             "\"availability\":[{\"day\":\"mon\",\"from\":\"07:00\",\"to\":\"17:00\"}],"
+             "\"available_from\":\"2027-01-01\",\"max_hours_per_week\":24,\"max_travel_km\":10,"
+             "\"skills\":[{\"uri\":\"" SKILL "solder\",\"level\":3}],\"learning_goals\":[\"" SKILL
+             "wiring\"],\"consent\":{\"purpose\":\"matching\",\"text_version\":\"1\","
+             "\"given_at\":\"2026-11-01T10:00:00Z\"}}"));
+
+    Suite *s = suite_create("matches");
+    TCase *tc = tcase_create("ranking");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, rankings_follow_changes_through_either_daemon);
+    tcase_add_test(tc, candidates_are_pseudonymous_for_employers);
+    tcase_add_test(tc, one_pair_is_explained_even_when_excluded);
+    suite_add_tcase(s, tc);
+    int failed = harness_run_suite(s);
+    for (struct harness_server *d = &first; d; d = d == &first ? &second : NULL) {
+        int stopped = harness_server_stop(d, SIGTERM);
+        if (!WIFEXITED(stopped) || WEXITSTATUS(stopped) != 0) {
+            fprintf(stderr, "a daemon did not stop cleanly (%d); log %s\n", stopped, d->log_path);
+            failed++;
+        }
+    }
+    harness_db_destroy(&db);
+    free(coordinator);
+    free(employer_user);
+    free(portal_key);
+    curl_global_cleanup();
+    return failed ? 1 : 0;
+}
