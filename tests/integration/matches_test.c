@@ -195,6 +195,27 @@ START_TEST(one_pair_is_explained_even_when_excluded)
 }
 END_TEST
 
+START_TEST(a_lost_listener_reconnects_and_reloads)
+{
+    /* Cut every daemon's listening connection, change the data while they
+     * are deaf, and expect the reload after the reconnect to catch it. */
+    ck_assert_int_eq(harness_db_sql(&db,
+                                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                                    " WHERE query LIKE 'LISTEN%' AND datname = current_database()"),
+                     0);
+    long long placement =
+        created(call(&first, coordinator, "POST", "/v1/placements", placement_body("solder")));
+    struct http_response r =
+        call(&first, coordinator, "POST", fmt("/v1/placements/%lld/open", placement), NULL);
+    http_response_free(&r);
+    ck_assert(wait_until_ranked(&first, placement, true));
+    ck_assert(wait_until_ranked(&second, placement, true));
+    char *log = harness_server_log(&second);
+    ck_assert_ptr_nonnull(strstr(log, "match_index_listener_lost"));
+    free(log);
+}
+END_TEST
+
 int main(void)
 {
     if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
@@ -239,6 +260,7 @@ int main(void)
     tcase_add_test(tc, rankings_follow_changes_through_either_daemon);
     tcase_add_test(tc, candidates_are_pseudonymous_for_employers);
     tcase_add_test(tc, one_pair_is_explained_even_when_excluded);
+    tcase_add_test(tc, a_lost_listener_reconnects_and_reloads);
     suite_add_tcase(s, tc);
     int failed = harness_run_suite(s);
     for (struct harness_server *d = &first; d; d = d == &first ? &second : NULL) {
