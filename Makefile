@@ -11,7 +11,7 @@ CC      ?= cc
 PKGS    := libmicrohttpd jansson libsodium libpq
 STD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes
-INCLUDE := -Iserver -Imatcher -Itests/support
+INCLUDE := -Iserver -Imatcher -Itests/support -Ibench
 
 # pkg-config is asked lazily so that `make clean` works before the
 # dependencies are installed.
@@ -32,15 +32,16 @@ NPM_CI_FLAGS ?=
 SERVER_SRC := $(sort $(wildcard server/*.c server/db/*.c server/handlers/*.c matcher/*.c)) $(GEN_DOCS)
 SERVER_LIB := $(filter-out server/main.c,$(SERVER_SRC))
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
+BENCH_SRC  := $(sort $(wildcard bench/*.c))
 INTEG_SRC  := $(sort $(wildcard tests/integration/*_test.c))
 SUPPORT    := $(sort $(wildcard tests/support/*.c))
-C_FILES    := $(filter-out $(GEN_DOCS),$(SERVER_SRC)) $(UNIT_SRC) $(INTEG_SRC) $(SUPPORT) \
-              $(wildcard server/*.h server/db/*.h server/handlers/*.h matcher/*.h tests/support/*.h)
+C_FILES    := $(filter-out $(GEN_DOCS),$(SERVER_SRC)) $(UNIT_SRC) $(INTEG_SRC) $(SUPPORT) $(BENCH_SRC) \
+              $(wildcard server/*.h server/db/*.h server/handlers/*.h matcher/*.h tests/support/*.h bench/*.h)
 
 REL := build/rel
 SAN := build/san
 
-.PHONY: all build run test unit integration contract deps format check-format clean
+.PHONY: all build run test bench unit integration contract deps format check-format clean
 all build: build/bpa-server
 
 # `make V=1` shows the full compiler command lines.
@@ -83,6 +84,11 @@ $(SAN)/integration/%: $(SAN)/tests/integration/%.o $(SUPPORT:%.c=$(SAN)/%.o) \
 	@echo "  LINK $@"
 	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS) $(CURL_LIBS)
 
+# The benchmarks: optimised like the release build, not sanitized.
+build/bench: $(BENCH_SRC:%.c=$(REL)/%.o) $(SERVER_LIB:%.c=$(REL)/%.o)
+	@echo "  LINK $@"
+	$(Q)$(CC) $(REL_FLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS)
+
 deps:
 	@scripts/install-deps.sh
 
@@ -94,6 +100,11 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory $(SAN)/bpa-server $(SAN)/unit-tests $(INTEG_BINS)
 	@scripts/test.sh $(SAN) $(INTEG_BINS)
+
+# Not part of `make test`: figures go to bench/README.md by hand.
+bench: deps
+	@$(MAKE) --no-print-directory build build/bench
+	@scripts/bench.sh
 
 format:
 	clang-format -i $(C_FILES)

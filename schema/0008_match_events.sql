@@ -29,7 +29,8 @@ CREATE TRIGGER seeker_learning_goals_announce
     FOR EACH ROW EXECUTE FUNCTION bpa_announce_change('seeker_id', 'seeker');
 
 -- The matcher's view of a placement and a seeker: flat columns, lists
--- joined with chr(31) between items and chr(30) inside an item.
+-- joined with chr(31) between items and chr(30) inside an item. The lists
+-- are aggregated per table and joined, so a full load aggregates once.
 CREATE VIEW match_placements AS
 SELECT p.id, p.status = 'open' AS open, p.lat, p.lon, p.schedule::text AS schedule,
     p.hours_per_week, (p.start_date - date '1970-01-01') AS start_day,
@@ -37,13 +38,14 @@ SELECT p.id, p.status = 'open' AS open, p.lat, p.lon, p.schedule::text AS schedu
     array_position(ARRAY['none', 'A1', 'A2', 'B1', 'B2', 'C1', 'C2'], p.min_dutch_level) - 1
         AS min_dutch_level,
     array_to_string(p.certificates, chr(31)) AS certificates,
-    p.occupation_uri,
-    (SELECT string_agg(r.skill_uri || chr(30) || r.min_level || chr(30) || r.essential::int,
-                       chr(31) ORDER BY r.skill_uri)
-     FROM placement_required_skills r WHERE r.placement_id = p.id) AS required_skills,
-    (SELECT string_agg(t.skill_uri, chr(31) ORDER BY t.skill_uri)
-     FROM placement_taught_skills t WHERE t.placement_id = p.id) AS taught_skills
-FROM placements p;
+    p.occupation_uri, r.required_skills, t.taught_skills
+FROM placements p
+LEFT JOIN (SELECT placement_id,
+                  string_agg(skill_uri || chr(30) || min_level || chr(30) || essential::int,
+                             chr(31)) AS required_skills
+           FROM placement_required_skills GROUP BY placement_id) r ON r.placement_id = p.id
+LEFT JOIN (SELECT placement_id, string_agg(skill_uri, chr(31)) AS taught_skills
+           FROM placement_taught_skills GROUP BY placement_id) t ON t.placement_id = p.id;
 
 CREATE VIEW match_seekers AS
 SELECT s.id, s.status = 'active' AS active, s.lat, s.lon, s.availability::text AS availability,
@@ -51,9 +53,9 @@ SELECT s.id, s.status = 'active' AS active, s.lat, s.lon, s.availability::text A
     (s.available_until - date '1970-01-01') AS until_day,
     array_position(ARRAY['none', 'A1', 'A2', 'B1', 'B2', 'C1', 'C2'], s.dutch_level) - 1
         AS dutch_level,
-    array_to_string(s.certificates, chr(31)) AS certificates,
-    (SELECT string_agg(k.skill_uri || chr(30) || k.level, chr(31) ORDER BY k.skill_uri)
-     FROM seeker_skills k WHERE k.seeker_id = s.id) AS skills,
-    (SELECT string_agg(g.skill_uri, chr(31) ORDER BY g.skill_uri)
-     FROM seeker_learning_goals g WHERE g.seeker_id = s.id) AS goals
-FROM seekers s;
+    array_to_string(s.certificates, chr(31)) AS certificates, k.skills, g.goals
+FROM seekers s
+LEFT JOIN (SELECT seeker_id, string_agg(skill_uri || chr(30) || level, chr(31)) AS skills
+           FROM seeker_skills GROUP BY seeker_id) k ON k.seeker_id = s.id
+LEFT JOIN (SELECT seeker_id, string_agg(skill_uri, chr(31)) AS goals
+           FROM seeker_learning_goals GROUP BY seeker_id) g ON g.seeker_id = s.id;

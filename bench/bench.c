@@ -1,0 +1,546 @@
+/* The matcher's benchmarks, single-threaded on one core:
+ *
+ *   - ranking 10k, 100k and 1M placements for one seeker, and 100k and 400k
+ *     seekers for one placement, in memory (median and p99 over many);
+ *   - the index's memory per item;
+ *   - with --database-url: loading the daemon's index from PostgreSQL at
+ *     100k placements, the same top-50 written as one SQL query, and
+ *     GET /v1/seekers/{id}/matches through a running bpa-server.
+ *
+ *   bench [--database-url URL] [--quick]
+ * Prints a Markdown report on stdout; progress on stderr. */
+#include "index.h"
+#include "log.h"
+#include "match_index.h"
+#include "matcher.h"
+#include "world.h"
+
+#include <curl/curl.h>
+#include <libpq-fe.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define GEONAMES    "../shared/data/postcodes/geonames_NL.tsv"
+#define ESCO_SKILLS 13896 /* skills_en.csv of ESCO v1.1.1 */
+#define LIMIT       50
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static int by_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Median and p99 of `n` samples (sorted in place). */
+static void summarise(double *samples, size_t n, double *median, double *p99)
+{
+    qsort(samples, n, sizeof *samples, by_double);
+    *median = samples[n / 2];
+    size_t at = (size_t)ceil(0.99 * (double)n) - 1;
+    *p99 = samples[at < n ? at : n - 1];
+}
+
+static void progress(const char *format, ...) __attribute__((format(printf, 1, 2)));
+static void progress(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    fprintf(stderr, "bench: ");
+    vfprintf(stderr, format, args);
+    fprintf(stderr, "\n");
+    va_end(args);
+}
+
+/* --- in memory --- */
+
+static void fill_placements(struct bench_world *world, struct bpa_placement_index *index,
+                            size_t count)
+{
+    struct bpa_required_skill required[8];
+    uint32_t taught[8];
+    int pc4;
+    for (size_t i = 0; i < count; i++) {
+        struct bpa_placement p;
+        bench_placement(world, (int64_t)i + 1, &p, required, taught, &pc4);
+        bpa_placement_index_put(index, &p);
+    }
+}
+
+static void fill_seekers(struct bench_world *world, struct bpa_seeker_index *index, size_t count)
+{
+    struct bpa_seeker_skill skills[10];
+    uint32_t goals[10];
+    int pc4;
+    for (size_t i = 0; i < count; i++) {
+        struct bpa_seeker s;
+        bench_seeker(world, (int64_t)i + 1, &s, skills, goals, &pc4);
+        bpa_seeker_index_put(index, &s);
+    }
+}
+
+static void rank_placements_for_seekers(struct bench_world *world, size_t count, size_t queries)
+{
+    struct bpa_match_rules rules;
+    bpa_match_rules_default(&rules);
+    struct bpa_placement_index index = {0};
+    double started = now_ms();
+    fill_placements(world, &index, count);
+    progress("%zu placements generated and indexed in %.0f ms", count, now_ms() - started);
+    double *times = malloc(queries * sizeof *times);
+    struct bpa_ranked ranked[LIMIT];
+    struct bpa_rank_options options = {.limit = LIMIT};
+    size_t results = 0;
+    struct bpa_seeker_skill skills[10];
+    uint32_t goals[10];
+    int pc4;
+    for (size_t q = 0; q < queries; q++) {
+        struct bpa_seeker s;
+        bench_seeker(world, 1, &s, skills, goals, &pc4);
+        double t0 = now_ms();
+        results += bpa_rank_placements(&rules, &s, index.items, index.count, &options, ranked);
+        times[q] = now_ms() - t0;
+    }
+    double median, p99;
+    summarise(times, queries, &median, &p99);
+    printf("| placements for one seeker | %zu | %.3f | %.3f | %.1f | %zu |\n", count, median, p99,
+           (double)results / (double)queries, index.bytes / index.count);
+    free(times);
+    bpa_placement_index_clear(&index);
+}
+
+static void rank_seekers_for_placements(struct bench_world *world, size_t count, size_t queries)
+{
+    struct bpa_match_rules rules;
+    bpa_match_rules_default(&rules);
+    struct bpa_seeker_index index = {0};
+    fill_seekers(world, &index, count);
+    double *times = malloc(queries * sizeof *times);
+    struct bpa_ranked ranked[LIMIT];
+    struct bpa_rank_options options = {.limit = LIMIT};
+    size_t results = 0;
+    struct bpa_required_skill required[8];
+    uint32_t taught[8];
+    int pc4;
+    for (size_t q = 0; q < queries; q++) {
+        struct bpa_placement p;
+        bench_placement(world, 1, &p, required, taught, &pc4);
+        p.open = true;
+        double t0 = now_ms();
+        results += bpa_rank_seekers(&rules, &p, index.items, index.count, &options, ranked);
+        times[q] = now_ms() - t0;
+    }
+    double median, p99;
+    summarise(times, queries, &median, &p99);
+    printf("| seekers for one placement | %zu | %.3f | %.3f | %.1f | %zu |\n", count, median, p99,
+           (double)results / (double)queries, index.bytes / index.count);
+    free(times);
+    bpa_seeker_index_clear(&index);
+}
+
+/* --- PostgreSQL --- */
+
+static PGconn *db;
+
+static void sql(const char *text)
+{
+    PGresult *r = PQexec(db, text);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
+        fprintf(stderr, "bench: %s: %s", text, PQresultErrorMessage(r));
+        exit(1);
+    }
+    PQclear(r);
+}
+
+static char *one_value(const char *text)
+{
+    PGresult *r = PQexec(db, text);
+    char *value = PQntuples(r) ? strdup(PQgetvalue(r, 0, 0)) : NULL;
+    PQclear(r);
+    return value;
+}
+
+struct copy {
+    char *buffer;
+    size_t len, capacity;
+};
+
+static void put(struct copy *c, const char *format, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct copy *c, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    int need = vsnprintf(NULL, 0, format, args);
+    va_end(args);
+    if (c->len + (size_t)need + 1 > c->capacity) {
+        c->capacity = (c->len + (size_t)need + 1) * 2;
+        c->buffer = realloc(c->buffer, c->capacity);
+    }
+    va_start(args, format);
+    vsnprintf(c->buffer + c->len, (size_t)need + 1, format, args);
+    va_end(args);
+    c->len += (size_t)need;
+}
+
+static void copy_in(const char *command, struct copy *c)
+{
+    PGresult *r = PQexec(db, command);
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        fprintf(stderr, "bench: %s: %s", command, PQerrorMessage(db));
+        exit(1);
+    }
+    PQclear(r);
+    if (PQputCopyData(db, c->buffer, (int)c->len) != 1 || PQputCopyEnd(db, NULL) != 1) {
+        fprintf(stderr, "bench: COPY failed: %s", PQerrorMessage(db));
+        exit(1);
+    }
+    r = PQgetResult(db);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        fprintf(stderr, "bench: COPY failed: %s", PQresultErrorMessage(r));
+        exit(1);
+    }
+    PQclear(r);
+    c->len = 0;
+}
+
+static void week_text(const struct bpa_week *w, char out[169])
+{
+    for (int s = 0; s < 168; s++)
+        out[s] = (w->bits[s / 64] >> (s % 64)) & 1 ? '1' : '0';
+    out[168] = '\0';
+}
+
+static void day_text(int32_t day, char out[16])
+{
+    time_t t = (time_t)day * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+static const char *const cefr[] = {"none", "A1", "A2", "B1", "B2", "C1", "C2"};
+
+/* Fills the database with `placements` open placements and `seekers`
+ * seekers of the same world; skill URIs are those of the skills table. */
+static void fill_database(struct bench_world *world, char **uris, size_t placements, size_t seekers)
+{
+    sql("INSERT INTO employers (kvk_number, name, postcode, lat, lon, verified)"
+        " VALUES ('77777777', 'Bench BV', '2516', 52.07, 4.33, true)");
+    sql("INSERT INTO portals (name) VALUES ('bench portal')");
+    char *employer = one_value("SELECT id FROM employers WHERE kvk_number = '77777777'");
+    char *portal = one_value("SELECT id FROM portals WHERE name = 'bench portal'");
+    char *first = one_value("SELECT COALESCE(max(id), 0) + 1 FROM placements");
+    long long base = atoll(first);
+    struct copy rows = {0}, required_rows = {0}, taught_rows = {0};
+    struct bpa_required_skill required[8];
+    uint32_t taught[8];
+    int pc4;
+    char week[169], start[16], end[16];
+    for (size_t i = 0; i < placements; i++) {
+        struct bpa_placement p;
+        bench_placement(world, 0, &p, required, taught, &pc4);
+        week_text(&p.schedule, week);
+        day_text(p.start, start);
+        day_text(p.end, end);
+        put(&rows, "%s\tPlacement %zu\t%d\t%.6f\t%.6f\t%s\t%.1f\t%s\t%s\t2\t%s\t{}\topen\n",
+            employer, i, pc4, p.lat * 180 / M_PI, p.lon * 180 / M_PI, week, p.hours_per_week, start,
+            end, cefr[p.min_dutch_level]);
+        for (unsigned k = 0; k < p.required_count; k++)
+            put(&required_rows, "%lld\t%s\t%u\t%s\n", base + (long long)i,
+                uris[required[k].skill - 1], required[k].min_level,
+                required[k].essential ? "t" : "f");
+        for (unsigned k = 0; k < p.taught_count; k++)
+            put(&taught_rows, "%lld\t%s\n", base + (long long)i, uris[taught[k] - 1]);
+    }
+    /* one COPY, rows in order: identities are handed out in that order */
+    copy_in("COPY placements (employer_id, title, postcode, lat, lon, schedule, hours_per_week,"
+            " start_date, end_date, capacity, min_dutch_level, certificates, status) FROM STDIN",
+            &rows);
+    copy_in("COPY placement_required_skills (placement_id, skill_uri, min_level, essential)"
+            " FROM STDIN",
+            &required_rows);
+    copy_in("COPY placement_taught_skills (placement_id, skill_uri) FROM STDIN", &taught_rows);
+
+    free(first);
+    first = one_value("SELECT COALESCE(max(id), 0) + 1 FROM seekers");
+    base = atoll(first);
+    struct copy skill_rows = {0}, goal_rows = {0};
+    struct bpa_seeker_skill skills[10];
+    uint32_t goals[10];
+    for (size_t i = 0; i < seekers; i++) {
+        struct bpa_seeker s;
+        bench_seeker(world, 0, &s, skills, goals, &pc4);
+        week_text(&s.availability, week);
+        day_text(s.available_from, start);
+        if (s.available_until != BPA_NO_END_DAY)
+            day_text(s.available_until, end);
+        put(&rows,
+            "%s\tSeeker "
+            "%zu\t%d\t%.6f\t%.6f\t%s\t%s\t%s\t%.1f\t%.1f\t%s\tmatching\t1\t2026-01-01T00:00:00Z\n",
+            portal, i, pc4, s.lat * 180 / M_PI, s.lon * 180 / M_PI, week, start,
+            s.available_until == BPA_NO_END_DAY ? "\\N" : end, s.max_hours_per_week,
+            s.max_travel_km, cefr[s.dutch_level]);
+        for (unsigned k = 0; k < s.skill_count; k++)
+            put(&skill_rows, "%lld\t%s\t%u\n", base + (long long)i, uris[skills[k].skill - 1],
+                skills[k].level);
+        for (unsigned k = 0; k < s.goal_count; k++)
+            put(&goal_rows, "%lld\t%s\n", base + (long long)i, uris[goals[k] - 1]);
+    }
+    copy_in("COPY seekers (portal_id, name, postcode, lat, lon, availability, available_from,"
+            " available_until, max_hours_per_week, max_travel_km, dutch_level, consent_purpose,"
+            " consent_text_version, consent_given_at) FROM STDIN",
+            &rows);
+    copy_in("COPY seeker_skills (seeker_id, skill_uri, level) FROM STDIN", &skill_rows);
+    copy_in("COPY seeker_learning_goals (seeker_id, skill_uri) FROM STDIN", &goal_rows);
+    sql("ANALYZE");
+    free(rows.buffer);
+    free(required_rows.buffer);
+    free(taught_rows.buffer);
+    free(skill_rows.buffer);
+    free(goal_rows.buffer);
+    free(first);
+    free(employer);
+    free(portal);
+}
+
+/* The brief's top-50 for one seeker as a single SQL query over the tables. */
+static const char *const sql_ranking =
+    "WITH s AS (SELECT lat, lon, availability, max_travel_km, max_hours_per_week,"
+    " available_from, available_until, dutch_level, certificates,"
+    " array_position(ARRAY['none','A1','A2','B1','B2','C1','C2'], dutch_level) AS dutch"
+    " FROM seekers WHERE id = $1),"
+    " k AS (SELECT skill_uri, level FROM seeker_skills WHERE seeker_id = $1),"
+    " g AS (SELECT skill_uri FROM seeker_learning_goals WHERE seeker_id = $1),"
+    " c AS (SELECT p.id, p.schedule, p.hours_per_week, bpa_distance_km(s.lat, s.lon, p.lat, p.lon) "
+    "AS d,"
+    "   s.max_travel_km, s.availability FROM placements p, s"
+    "   WHERE p.status = 'open'"
+    "   AND bpa_distance_km(s.lat, s.lon, p.lat, p.lon) <= s.max_travel_km"
+    "   AND s.available_from <= p.start_date + 14"
+    "   AND (s.available_until IS NULL OR s.available_until >= p.end_date)"
+    "   AND s.dutch >= array_position(ARRAY['none','A1','A2','B1','B2','C1','C2'], "
+    "p.min_dutch_level)"
+    "   AND p.certificates <@ s.certificates AND p.hours_per_week <= s.max_hours_per_week"
+    "   AND bit_count(p.schedule & s.availability) * 2 >= bit_count(p.schedule)"
+    "   AND NOT EXISTS (SELECT 1 FROM placement_required_skills r WHERE r.placement_id = p.id"
+    "     AND r.essential AND r.skill_uri NOT IN (SELECT skill_uri FROM k))),"
+    " scored AS (SELECT c.id, c.d,"
+    "   COALESCE((SELECT sum(CASE WHEN r.essential THEN 2 ELSE 1 END"
+    "       * least(1, COALESCE(k.level, 0)::float8 / r.min_level))"
+    "     / sum(CASE WHEN r.essential THEN 2 ELSE 1 END)"
+    "     FROM placement_required_skills r LEFT JOIN k ON k.skill_uri = r.skill_uri"
+    "     WHERE r.placement_id = c.id), 1) AS skills,"
+    "   bit_count(c.schedule & c.availability)::float8 / bit_count(c.schedule) AS schedule,"
+    "   greatest(0, 1 - c.d / c.max_travel_km) AS distance,"
+    "   COALESCE((SELECT avg((t.skill_uri IN (SELECT skill_uri FROM g))::int)"
+    "     FROM placement_taught_skills t WHERE t.placement_id = c.id), 0.5) AS learning"
+    "   FROM c)"
+    " SELECT id, round(40 * skills + 25 * schedule + 20 * distance + 15 * learning) AS score, d"
+    " FROM scored ORDER BY score DESC, d, id LIMIT 50";
+
+static void sql_rankings(size_t queries, double *median, double *p99)
+{
+    PGresult *prepared = PQprepare(db, "rank", sql_ranking, 1, NULL);
+    if (PQresultStatus(prepared) != PGRES_COMMAND_OK) {
+        fprintf(stderr, "bench: preparing the SQL ranking: %s", PQresultErrorMessage(prepared));
+        exit(1);
+    }
+    PQclear(prepared);
+    char *first = one_value("SELECT min(id) FROM seekers");
+    double *times = malloc(queries * sizeof *times);
+    for (size_t q = 0; q < queries; q++) {
+        char id[24];
+        snprintf(id, sizeof id, "%lld", atoll(first) + (long long)q);
+        const char *params[] = {id};
+        double t0 = now_ms();
+        PGresult *r = PQexecPrepared(db, "rank", 1, params, NULL, NULL, 0);
+        times[q] = now_ms() - t0;
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            fprintf(stderr, "bench: SQL ranking: %s", PQresultErrorMessage(r));
+            exit(1);
+        }
+        PQclear(r);
+    }
+    summarise(times, queries, median, p99);
+    free(times);
+    free(first);
+}
+
+/* --- HTTP --- */
+
+static size_t discard(char *data, size_t size, size_t count, void *context)
+{
+    struct copy *c = context;
+    if (c)
+        put(c, "%.*s", (int)(size * count), data);
+    return size * count;
+}
+
+static long http(CURL *curl, const char *url, const char *token, const char *body,
+                 struct copy *reply)
+{
+    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
+    char bearer[128];
+    if (token) {
+        snprintf(bearer, sizeof bearer, "Authorization: Bearer %s", token);
+        headers = curl_slist_append(headers, bearer);
+    }
+    curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, reply);
+    if (body)
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+    long status = 0;
+    if (curl_easy_perform(curl) == CURLE_OK)
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    return status;
+}
+
+static void http_rankings(const char *url, size_t queries, double *median, double *p99)
+{
+    const char *password = "bench password, long enough";
+    char command[1024];
+    snprintf(command, sizeof command,
+             "build/bpa-server create-coordinator bench@example.org --database-url '%s' >/dev/null",
+             url);
+    FILE *pipe = popen(command, "w");
+    fprintf(pipe, "%s\n", password);
+    if (pclose(pipe) != 0) {
+        fprintf(stderr, "bench: creating the coordinator failed\n");
+        exit(1);
+    }
+    pid_t server = fork();
+    if (server == 0) {
+        freopen("/dev/null", "w", stderr);
+        execl("build/bpa-server", "bpa-server", "--database-url", url, "--port", "18999",
+              "--log-level", "warn", (char *)NULL);
+        _exit(127);
+    }
+    CURL *curl = curl_easy_init();
+    for (int i = 0; i < 600 && http(curl, "http://127.0.0.1:18999/readyz", NULL, NULL, NULL) != 200;
+         i++)
+        usleep(100000);
+    struct copy reply = {0};
+    char body[256];
+    snprintf(body, sizeof body, "{\"email\":\"bench@example.org\",\"password\":\"%s\"}", password);
+    http(curl, "http://127.0.0.1:18999/v1/auth/login", NULL, body, &reply);
+    char token[80] = "";
+    const char *at = reply.buffer ? strstr(reply.buffer, "\"token\":\"") : NULL;
+    if (at)
+        snprintf(token, sizeof token, "%.49s", at + 9);
+    char *first = one_value("SELECT min(id) FROM seekers");
+    double *times = malloc(queries * sizeof *times);
+    for (size_t q = 0; q < queries; q++) {
+        char path[128];
+        snprintf(path, sizeof path, "http://127.0.0.1:18999/v1/seekers/%lld/matches?limit=50",
+                 atoll(first) + (long long)(q % 200));
+        double t0 = now_ms();
+        long status = http(curl, path, token, NULL, NULL);
+        times[q] = now_ms() - t0;
+        if (status != 200) {
+            fprintf(stderr, "bench: GET %s answered %ld\n", path, status);
+            exit(1);
+        }
+    }
+    summarise(times, queries, median, p99);
+    free(times);
+    free(first);
+    free(reply.buffer);
+    curl_easy_cleanup(curl);
+    kill(server, SIGTERM);
+    waitpid(server, NULL, 0);
+}
+
+int main(int argc, char **argv)
+{
+    const char *url = NULL;
+    bool quick = false;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--database-url") && i + 1 < argc)
+            url = argv[++i];
+        else if (!strcmp(argv[i], "--quick"))
+            quick = true;
+    }
+    struct bench_world world;
+    if (bench_world_init(&world, GEONAMES, ESCO_SKILLS, 20261127) != 0) {
+        fprintf(stderr, "bench: cannot read %s (the shared data folder beside the project)\n",
+                GEONAMES);
+        return 1;
+    }
+    bpa_log_set_level(BPA_LOG_WARN);
+    printf("| ranking | items | median ms | p99 ms | results | index bytes per item |\n");
+    printf("|---|---:|---:|---:|---:|---:|\n");
+    fflush(stdout);
+    rank_placements_for_seekers(&world, 10000, quick ? 50 : 500);
+    rank_placements_for_seekers(&world, 100000, quick ? 50 : 500);
+    if (!quick)
+        rank_placements_for_seekers(&world, 1000000, 200);
+    rank_seekers_for_placements(&world, 100000, quick ? 50 : 500);
+    if (!quick)
+        rank_seekers_for_placements(&world, 400000, 200);
+    fflush(stdout);
+
+    if (url) {
+        db = PQconnectdb(url);
+        if (PQstatus(db) != CONNECTION_OK) {
+            fprintf(stderr, "bench: %s", PQerrorMessage(db));
+            return 1;
+        }
+        PGresult *r = PQexec(db, "SELECT uri FROM skills ORDER BY uri");
+        size_t vocabulary = (size_t)PQntuples(r);
+        if (vocabulary < 1000) {
+            fprintf(stderr, "bench: import the ESCO skills first (found %zu)\n", vocabulary);
+            return 1;
+        }
+        char **uris = malloc(vocabulary * sizeof *uris);
+        for (size_t i = 0; i < vocabulary; i++)
+            uris[i] = strdup(PQgetvalue(r, (int)i, 0));
+        PQclear(r);
+        world.vocabulary = (unsigned)vocabulary;
+        size_t placements = quick ? 10000 : 100000;
+        double t0 = now_ms();
+        fill_database(&world, uris, placements, 1000);
+        progress("%zu placements and 1000 seekers written in %.0f ms", placements, now_ms() - t0);
+
+        struct bpa_db_pool *pool = bpa_db_pool_new(url, 2);
+        static struct bpa_match_index index;
+        t0 = now_ms();
+        if (bpa_match_index_start(&index, url, pool) != 0)
+            return 1;
+        double load = now_ms() - t0;
+        size_t loaded = index.placements.count;
+        bpa_match_index_stop(&index);
+        bpa_db_pool_free(pool);
+
+        double sql_median, sql_p99, http_median, http_p99;
+        sql_rankings(quick ? 5 : 30, &sql_median, &sql_p99);
+        http_rankings(url, quick ? 100 : 1000, &http_median, &http_p99);
+        printf("\n| with PostgreSQL, %zu open placements | median ms | p99 ms |\n", loaded);
+        printf("|---|---:|---:|\n");
+        printf("| load the daemon's index (placements and seekers) | %.0f | |\n", load);
+        printf("| top-50 for one seeker as one SQL query | %.1f | %.1f |\n", sql_median, sql_p99);
+        printf("| GET /v1/seekers/{id}/matches?limit=50 over HTTP | %.2f | %.2f |\n", http_median,
+               http_p99);
+        for (size_t i = 0; i < vocabulary; i++)
+            free(uris[i]);
+        free(uris);
+        PQfinish(db);
+    }
+    bench_world_free(&world);
+    return 0;
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# `make bench`: the matcher's benchmarks. Without BPA_DATABASE_URL a
+# throwaway PostgreSQL cluster is made for the database part and removed
+# afterwards; the ESCO skills are imported from ../shared/data first.
+# BENCH_ARGS=--quick runs a smaller set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+zip=../shared/data/esco/esco-v1.1.1-classification-en-csv.zip
+if [[ ! -r ../shared/data/postcodes/geonames_NL.tsv || ! -r $zip ]]; then
+    echo "bench: needs ../shared/data (postcodes and the ESCO download) beside the project" >&2
+    exit 1
+fi
+work=$(mktemp -d /tmp/bpa-bench.XXXXXX)
+chmod 711 "$work" # the cluster inside may belong to the postgres user
+cleanup() {
+    if [[ -n "${own_cluster:-}" ]]; then scripts/pg-local.sh stop "$work/pg" || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+url=${BPA_DATABASE_URL:-}
+if [[ -z "$url" ]]; then
+    own_cluster=1
+    BPA_PG_FSYNC=off scripts/pg-local.sh start "$work/pg" >/dev/null
+    url=$(scripts/pg-local.sh url "$work/pg")
+fi
+build/bpa-server migrate --database-url "$url" 2>/dev/null
+unzip -o -q "$zip" skills_en.csv -d "$work"
+build/bpa-server import-skills "$work/skills_en.csv" --database-url "$url" >/dev/null 2>&1
+
+echo "# bpa matcher benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo
+build/bench --database-url "$url" ${BENCH_ARGS:-}
