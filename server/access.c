@@ -68,7 +68,8 @@ enum bpa_error bpa_access_authenticate(struct bpa_request *request)
     return status == BPA_DB_OK ? BPA_ERR_COUNT : bpa_error_from_db(status);
 }
 
-static const char *const owner_statement[] = {"owner_employer", "owner_placement", "owner_seeker"};
+static const char *const owner_statement[] = {"owner_employer", "owner_placement", "owner_seeker",
+                                              "owner_match"};
 
 enum bpa_error bpa_access_resource(struct bpa_request *request, enum bpa_document kind,
                                    const char *id, bool writing)
@@ -97,6 +98,11 @@ enum bpa_error bpa_access_resource(struct bpa_request *request, enum bpa_documen
         mine = json_integer_value(json_object_get(owner, "portal_id")) == p->portal_id;
     else if (owner && p->role == BPA_ROLE_PORTAL && kind == BPA_PLACEMENT)
         mine = strcmp(json_string_value(json_object_get(owner, "status")), "open") == 0;
+    else if (owner && p->role == BPA_ROLE_PORTAL && kind == BPA_MATCH)
+        mine = json_integer_value(json_object_get(owner, "portal_id")) == p->portal_id;
+    /* employers see a match once a coordinator approved it */
+    if (kind == BPA_MATCH && p->role == BPA_ROLE_EMPLOYER)
+        mine = mine && json_is_true(json_object_get(owner, "approved"));
     json_decref(owner);
     return mine ? BPA_ERR_COUNT : BPA_ERR_NOT_FOUND;
 }

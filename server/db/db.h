@@ -83,7 +83,8 @@ enum bpa_db_status bpa_db_echo_json(struct bpa_db_conn *conn, const char *json, 
 
 /* --- resources (documents.c): ids and versions are decimal text --- */
 
-enum bpa_document { BPA_EMPLOYER, BPA_PLACEMENT, BPA_SEEKER };
+/* BPA_MATCH: for access decisions only (matches.c has its own statements) */
+enum bpa_document { BPA_EMPLOYER, BPA_PLACEMENT, BPA_SEEKER, BPA_MATCH };
 
 /* The resource's JSON document; *doc is malloc'd, NULL when there is none. */
 enum bpa_db_status bpa_db_document_get(struct bpa_db_conn *conn, enum bpa_document kind,
@@ -146,7 +147,7 @@ enum bpa_db_status bpa_db_idempotency_record(struct bpa_db_conn *conn, const cha
 
 /* --- access (access.c) --- */
 
-/* Runs one of access.c's statements by name: accounts, sessions, keys,
+/* Runs one of access.c's or matches.c's statements by name: accounts, sessions, keys,
  * failed logins, the audit trail and resource owners. Their parameters and
  * results (one text value, mostly JSON; *out malloc'd, NULL for no row, or
  * pass out NULL to ignore) are documented beside each statement there. */

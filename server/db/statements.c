@@ -6,13 +6,10 @@
 #include <string.h>
 
 const struct bpa_db_statement *const bpa_db_statement_sets[] = {
-    bpa_db_health_statements,
-    bpa_db_document_statements,
-    bpa_db_reference_statements,
-    bpa_db_idempotency_statements,
-    bpa_db_access_statements,
-    bpa_db_matching_statements,
-    NULL,
+    bpa_db_health_statements,    bpa_db_document_statements,
+    bpa_db_reference_statements, bpa_db_idempotency_statements,
+    bpa_db_access_statements,    bpa_db_matching_statements,
+    bpa_db_match_statements,     NULL,
 };
 
 const struct bpa_db_statement bpa_db_health_statements[] = {

@@ -28,6 +28,13 @@ int bpa_handle_employer_update(struct bpa_request *request);
 int bpa_handle_employer_list(struct bpa_request *request);
 int bpa_handle_employer_verify(struct bpa_request *request);
 
+/* match_workflow.c */
+int bpa_handle_match_create(struct bpa_request *request);
+int bpa_handle_match_get(struct bpa_request *request);
+int bpa_handle_match_list(struct bpa_request *request);
+int bpa_handle_match_queue(struct bpa_request *request);
+int bpa_handle_match_transition(struct bpa_request *request);
+
 /* matches.c */
 int bpa_handle_seeker_matches(struct bpa_request *request);
 int bpa_handle_placement_candidates(struct bpa_request *request);

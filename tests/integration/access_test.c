@@ -22,7 +22,7 @@ static struct harness_db db;
 static struct harness_server server;
 static char *tokens[ROLES]; /* NULL for anonymous */
 static long long employer_a, employer_b, portal_a, portal_b, placement_open, placement_draft,
-    seeker_a, seeker_b;
+    seeker_a, seeker_b, match_a;
 
 #define SKILL "http://data.europa.eu/esco/skill/test-"
 
@@ -76,6 +76,15 @@ static const char *seeker_body(long long portal)
         portal);
 }
 
+/* A match of a new seeker of portal A with the open placement, proposed
+ * by the coordinator. */
+static long long new_match(void)
+{
+    long long seeker = create("/v1/seekers", seeker_body(portal_a));
+    return create("/v1/matches",
+                  fmt("{\"seeker_id\":%lld,\"placement_id\":%lld}", seeker, placement_open));
+}
+
 /* The path with its placeholders filled, making fresh resources where a
  * row needs one per call: {EA} employer A, {PO} an open placement of A,
  * {PD} a draft of A, {SA} a seeker of portal A, {NEW_PD} a new draft of A,
@@ -97,6 +106,8 @@ static const char *fill(const char *path)
                        : !strcmp(name, "NEW_PD")
                            ? create("/v1/placements", placement_body(employer_a))
                        : !strcmp(name, "NEW_SA") ? create("/v1/seekers", seeker_body(portal_a))
+                       : !strcmp(name, "MA")     ? match_a
+                       : !strcmp(name, "NEW_MA") ? new_match()
                                                  : -1;
         ck_assert_msg(id > 0, "unknown placeholder %s", name);
         snprintf(out, sizeof out, "%.*s%lld%s", (int)(brace - work), work, id, end + 1);
@@ -118,6 +129,9 @@ static const char *fill_body(const char *body)
         return placement_body(employer_a);
     if (!strcmp(body, "{SEEKER_A}"))
         return seeker_body(portal_a);
+    if (!strcmp(body, "{MATCH_A}")) /* a new seeker of portal A for the open placement */
+        return fmt("{\"seeker_id\":%lld,\"placement_id\":%lld}",
+                   create("/v1/seekers", seeker_body(portal_a)), placement_open);
     if (!strcmp(body, "{WRONG_LOGIN}")) /* a new account name each time: no throttling */
         return fmt("{\"email\":\"nobody-%d@example.org\",\"password\":\"not it\"}", ++kvk);
     return body;
@@ -152,6 +166,16 @@ static const struct row rows[] = {
     {"POST", "/v1/auth/logout", "/v1/auth/logout", NULL, {401, 204, 204, 204, 403, 403}, true},
     {"GET", "/v1/auth/me", "/v1/auth/me", NULL, SIGNED_IN(200), false},
     {"GET", "/v1/audit", "/v1/audit", NULL, {401, 200, 403, 403, 403, 403}, false},
+    {"GET", "/v1/matches", "/v1/matches", NULL, SIGNED_IN(200), false},
+    {"POST", "/v1/matches", "/v1/matches", "{MATCH_A}", {401, 201, 403, 403, 201, 422}, false},
+    {"GET", "/v1/matches/queue", "/v1/matches/queue", NULL, {401, 200, 403, 403, 403, 403}, false},
+    {"GET", "/v1/matches/{id}", "/v1/matches/{MA}", NULL, {401, 200, 404, 404, 200, 404}, false},
+    {"POST",
+     "/v1/matches/{id}/transitions",
+     "/v1/matches/{NEW_MA}/transitions",
+     "{\"action\":\"approve\"}",
+     {401, 200, 404, 404, 409, 404},
+     false},
     {"GET", "/v1/employers", "/v1/employers", NULL, {401, 200, 200, 200, 403, 403}, false},
     {"POST", "/v1/employers", "/v1/employers", "{KVK}", {401, 201, 403, 403, 403, 403}, false},
     {"GET",
@@ -402,6 +426,7 @@ int main(void)
     placement_draft = create("/v1/placements", placement_body(employer_a));
     seeker_a = create("/v1/seekers", seeker_body(portal_a));
     seeker_b = create("/v1/seekers", seeker_body(portal_b));
+    match_a = new_match();
 
     Suite *s = suite_create("access");
     TCase *tc = tcase_create("matrix");

@@ -16,5 +16,6 @@ Suite *fields_suite(void);
 Suite *csv_suite(void);
 Suite *auth_suite(void);
 Suite *matcher_suite(void);
+Suite *match_life_suite(void);
 
 #endif
