@@ -8,7 +8,7 @@
 #   make clean    remove build output
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libsodium libpq
+PKGS    := libmicrohttpd jansson libsodium libpq libcurl
 STD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes
 INCLUDE := -Iserver -Imatcher -Itests/support -Ibench

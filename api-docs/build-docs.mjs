@@ -129,10 +129,15 @@ html += markdown(doc.info.description);
 html += `<nav><h2>Endpoints</h2><ul>`;
 for (const { tag, ops } of tagged.values())
   html += `<li><strong>${esc(tag.name)}</strong><ul>${ops.map(([p, m, o]) => `<li><a href="#${esc(o.operationId)}">${m.toUpperCase()} ${esc(p)}</a> — ${esc(o.summary)}</li>`).join("")}</ul></li>`;
-html += `<li><a href="#schemas">Schemas</a></li><li><a href="#errors">Error codes</a></li></ul></nav>`;
+html += `<li><a href="#webhooks">Webhooks</a></li><li><a href="#schemas">Schemas</a></li><li><a href="#errors">Error codes</a></li></ul></nav>`;
 for (const { tag, ops } of tagged.values()) {
   html += `<h2>${esc(tag.name)}</h2>${markdown(tag.description)}`;
   for (const [path, method, op] of ops) html += operation(path, method, op);
+}
+if (doc.webhooks) {
+  html += `<h2 id="webhooks">Webhooks</h2><p>Calls the service makes to a portal's registered URL.</p>`;
+  for (const [name, item] of Object.entries(doc.webhooks))
+    for (const [method, op] of Object.entries(item)) html += operation(name, method, op);
 }
 html += `<h2 id="schemas">Schemas</h2>`;
 for (const [name, schema] of Object.entries(doc.components.schemas))

@@ -50,6 +50,13 @@ struct bpa_config {
     const char *match_weights;
     unsigned long match_schedule_threshold_percent;
     unsigned long match_grace_days;
+    const char *smtp_url; /* smtp://relay:25 or smtps://...; NULL: e-mail cannot go */
+    const char *smtp_from;
+    unsigned long notify_max_attempts;
+    unsigned long notify_backoff_s;
+    unsigned long notify_timeout_s;
+    unsigned long notify_interval_ms;
+    unsigned long reminder_days;
     bool metrics_public;
     bool migrate;
     bool test_routes;

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "admin.h"
 #include "auth.h"
+#include "dispatcher.h"
 #include "http.h"
 #include "import.h"
 #include "log.h"
@@ -91,6 +92,7 @@ static int serve(const struct bpa_config *config, const struct bpa_migrations *m
     pthread_mutex_init(&server.lock, NULL);
     pthread_cond_init(&server.idle, NULL);
     char error[512];
+    struct bpa_dispatcher *dispatching = NULL;
 
     /* Logins for unknown accounts check this, so they cost what a real
      * check costs. */
@@ -115,6 +117,10 @@ static int serve(const struct bpa_config *config, const struct bpa_migrations *m
     if (bpa_match_index_start(&index, config->database_url, server.pool) != 0)
         goto out_sync;
     server.index = &index;
+    static struct bpa_dispatcher dispatcher;
+    if (bpa_dispatcher_start(&dispatcher, config, server.pool) != 0)
+        goto out_sync;
+    dispatching = &dispatcher;
     bpa_log(BPA_LOG_INFO, "match_rules", json_pack("{s:s}", "version", server.rules.version));
 
     if (bpa_http_start(&server, error, sizeof error) != 0) {
@@ -131,6 +137,8 @@ static int serve(const struct bpa_config *config, const struct bpa_migrations *m
     bpa_http_stop(&server);
     rc = 0;
 out_sync:
+    if (dispatching)
+        bpa_dispatcher_stop(dispatching);
     if (server.index)
         bpa_match_index_stop(server.index);
     pthread_cond_destroy(&server.idle);

@@ -6,10 +6,15 @@
 #include <string.h>
 
 const struct bpa_db_statement *const bpa_db_statement_sets[] = {
-    bpa_db_health_statements,    bpa_db_document_statements,
-    bpa_db_reference_statements, bpa_db_idempotency_statements,
-    bpa_db_access_statements,    bpa_db_matching_statements,
-    bpa_db_match_statements,     NULL,
+    bpa_db_health_statements,       /* statements.c */
+    bpa_db_document_statements,     /* documents.c */
+    bpa_db_reference_statements,    /* reference.c */
+    bpa_db_idempotency_statements,  /* idempotency.c */
+    bpa_db_access_statements,       /* access.c */
+    bpa_db_matching_statements,     /* matching.c */
+    bpa_db_match_statements,        /* matches.c */
+    bpa_db_notification_statements, /* notifications.c */
+    NULL,
 };
 
 const struct bpa_db_statement bpa_db_health_statements[] = {

@@ -40,6 +40,13 @@ int bpa_handle_seeker_matches(struct bpa_request *request);
 int bpa_handle_placement_candidates(struct bpa_request *request);
 int bpa_handle_match_pair(struct bpa_request *request);
 
+/* notifications.c */
+int bpa_handle_webhook_register(struct bpa_request *request);
+int bpa_handle_feed(struct bpa_request *request);
+int bpa_handle_feed_read(struct bpa_request *request);
+int bpa_handle_deliveries(struct bpa_request *request);
+int bpa_handle_delivery_retry(struct bpa_request *request);
+
 /* placements.c */
 extern const char *const bpa_cefr_levels[];
 int bpa_handle_placement_create(struct bpa_request *request);

@@ -39,8 +39,20 @@ static enum bpa_db_status record(struct bpa_db_conn *conn, const struct bpa_requ
         return status;
     char audit_action[48];
     snprintf(audit_action, sizeof audit_action, "match.%s", action);
-    return bpa_access_audit(conn, request, audit_action, "match", match,
-                            json_pack("{s:s?, s:s}", "from", from, "to", to));
+    status = bpa_access_audit(conn, request, audit_action, "match", match,
+                              json_pack("{s:s?, s:s}", "from", from, "to", to));
+    /* the outbox: who must hear of this, in this same transaction */
+    static const char *const events[][2] = {
+        {"apply", "application_received"}, {"approve", "match_approved"},
+        {"accept", "employer_answered"},   {"decline", "employer_answered"},
+        {"confirm", "seeker_answered"},    {"withdraw", "seeker_answered"},
+        {"reject", "match_cancelled"},     {"cancel", "match_cancelled"},
+    };
+    for (size_t i = 0; status == BPA_DB_OK && i < sizeof events / sizeof events[0]; i++)
+        if (strcmp(action, events[i][0]) == 0)
+            status = bpa_db_call(conn, "notify_match", 2,
+                                 (const char *const[]){match, events[i][1]}, NULL);
+    return status;
 }
 
 /* The match as the caller may see it: employers get a pseudonymous seeker,

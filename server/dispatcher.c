@@ -1,0 +1,278 @@
+/* The notification dispatcher. */
+#include "dispatcher.h"
+
+#include "log.h"
+
+#include <curl/curl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define BATCH "5"
+
+void bpa_webhook_signature(const char *secret, const char *timestamp, const char *body,
+                           char out[72])
+{
+    unsigned char key[crypto_auth_hmacsha256_KEYBYTES] = {0};
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state state;
+    crypto_auth_hmacsha256_init(&state, (const unsigned char *)secret, strlen(secret));
+    crypto_auth_hmacsha256_update(&state, (const unsigned char *)timestamp, strlen(timestamp));
+    crypto_auth_hmacsha256_update(&state, (const unsigned char *)".", 1);
+    crypto_auth_hmacsha256_update(&state, (const unsigned char *)body, strlen(body));
+    crypto_auth_hmacsha256_final(&state, mac);
+    memcpy(out, "sha256=", 7);
+    sodium_bin2hex(out + 7, 65, mac, sizeof mac);
+    (void)key;
+}
+
+static size_t ignore(char *data, size_t size, size_t count, void *context)
+{
+    (void)data;
+    (void)context;
+    return size * count;
+}
+
+/* 0, or -1 with the reason in `error`. */
+static int send_webhook(const struct bpa_config *config, const json_t *item, char *error,
+                        size_t size)
+{
+    const char *url = json_string_value(json_object_get(item, "url"));
+    const char *secret = json_string_value(json_object_get(item, "secret"));
+    if (!url || !secret) {
+        snprintf(error, size, "the portal has no webhook registered");
+        return -1;
+    }
+    char *body = json_dumps(json_object_get(item, "payload"), JSON_COMPACT | JSON_SORT_KEYS);
+    char timestamp[24], signature[72], headers_text[4][160];
+    snprintf(timestamp, sizeof timestamp, "%lld", (long long)time(NULL));
+    bpa_webhook_signature(secret, timestamp, body, signature);
+    snprintf(headers_text[0], sizeof headers_text[0], "X-BPA-Event-Id: %s",
+             json_string_value(json_object_get(item, "event_id")));
+    snprintf(headers_text[1], sizeof headers_text[1], "X-BPA-Event: %s",
+             json_string_value(json_object_get(item, "event_type")));
+    snprintf(headers_text[2], sizeof headers_text[2], "X-BPA-Timestamp: %s", timestamp);
+    snprintf(headers_text[3], sizeof headers_text[3], "X-BPA-Signature: %s", signature);
+    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
+    for (int i = 0; i < 4; i++)
+        headers = curl_slist_append(headers, headers_text[i]);
+    CURL *curl = curl_easy_init();
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)config->notify_timeout_s);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)config->notify_timeout_s);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, ignore);
+    CURLcode rc = curl_easy_perform(curl);
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(curl);
+    curl_slist_free_all(headers);
+    free(body);
+    if (rc != CURLE_OK) {
+        snprintf(error, size, "%s", curl_easy_strerror(rc));
+        return -1;
+    }
+    if (status < 200 || status > 299) {
+        snprintf(error, size, "the receiver answered HTTP %ld", status);
+        return -1;
+    }
+    return 0;
+}
+
+/* The e-mail texts, by language and event. */
+static void email_text(const json_t *item, char *subject, size_t subject_size, char *text,
+                       size_t text_size)
+{
+    const char *type = json_string_value(json_object_get(item, "event_type"));
+    bool dutch = !json_string_value(json_object_get(item, "language")) ||
+                 strcmp(json_string_value(json_object_get(item, "language")), "en") != 0;
+    long long match =
+        json_integer_value(json_object_get(json_object_get(item, "payload"), "match_id"));
+    long long placement =
+        json_integer_value(json_object_get(json_object_get(item, "payload"), "placement_id"));
+    static const char *const events[][3] = {
+        {"match_approved", "Een kandidaat voor uw werkleerplek",
+         "A candidate for your work-learning place"},
+        {"seeker_answered", "De kandidaat heeft gereageerd", "The candidate has answered"},
+        {"match_cancelled", "Een match is geannuleerd", "A match was cancelled"},
+        {"reminder", "Herinnering: een kandidaat wacht op uw antwoord",
+         "Reminder: a candidate is waiting for your answer"},
+    };
+    const char *title = dutch ? "Bericht van de Binck Praktijk Academie"
+                              : "A message from the Binck Praktijk Academie";
+    for (size_t i = 0; i < sizeof events / sizeof events[0]; i++)
+        if (type && strcmp(type, events[i][0]) == 0)
+            title = events[i][dutch ? 1 : 2];
+    snprintf(subject, subject_size, "%s", title);
+    if (dutch)
+        snprintf(text, text_size,
+                 "Goedendag,\r\n\r\n%s (match %lld, werkleerplek %lld).\r\n"
+                 "Log in bij de Binck Praktijk Academie om de match te bekijken en te "
+                 "beantwoorden.\r\n\r\nMet vriendelijke groet,\r\nBinck Praktijk Academie\r\n",
+                 title, match, placement);
+    else
+        snprintf(text, text_size,
+                 "Hello,\r\n\r\n%s (match %lld, work-learning place %lld).\r\n"
+                 "Log in to the Binck Praktijk Academie to see and answer the match.\r\n\r\n"
+                 "Kind regards,\r\nBinck Praktijk Academie\r\n",
+                 title, match, placement);
+}
+
+struct message {
+    const char *data;
+    size_t left;
+};
+
+static size_t read_message(char *buffer, size_t size, size_t count, void *context)
+{
+    struct message *m = context;
+    size_t n = size * count < m->left ? size * count : m->left;
+    memcpy(buffer, m->data, n);
+    m->data += n;
+    m->left -= n;
+    return n;
+}
+
+static int send_email(const struct bpa_config *config, const json_t *item, char *error, size_t size)
+{
+    const char *to = json_string_value(json_object_get(item, "address"));
+    if (!config->smtp_url) {
+        snprintf(error, size, "no SMTP relay is configured (BPA_SMTP_URL)");
+        return -1;
+    }
+    char subject[128], text[1024], message_text[2048], date[64];
+    email_text(item, subject, sizeof subject, text, sizeof text);
+    time_t now = time(NULL);
+    struct tm utc;
+    gmtime_r(&now, &utc);
+    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &utc);
+    snprintf(message_text, sizeof message_text,
+             "Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <%s@bpa>\r\n"
+             "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+             "Content-Transfer-Encoding: 8bit\r\n\r\n%s",
+             date, config->smtp_from, to, subject,
+             json_string_value(json_object_get(item, "event_id")), text);
+    struct message m = {message_text, strlen(message_text)};
+    struct curl_slist *recipients = curl_slist_append(NULL, to);
+    CURL *curl = curl_easy_init();
+    char from[300];
+    snprintf(from, sizeof from, "<%s>", config->smtp_from);
+    curl_easy_setopt(curl, CURLOPT_URL, config->smtp_url);
+    curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from);
+    curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, recipients);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_message);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &m);
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)config->notify_timeout_s);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)config->notify_timeout_s);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    CURLcode rc = curl_easy_perform(curl);
+    curl_slist_free_all(recipients);
+    curl_easy_cleanup(curl);
+    if (rc != CURLE_OK) {
+        snprintf(error, size, "%s", curl_easy_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+struct round {
+    const struct bpa_config *config;
+    unsigned delivered, failed;
+};
+
+/* One transaction: take due rows, deliver them, record each outcome. */
+static enum bpa_db_status deliver_due(struct bpa_db_conn *conn, void *context)
+{
+    struct round *round = context;
+    round->delivered = round->failed = 0;
+    char *due_text = NULL;
+    const char *batch = BATCH;
+    enum bpa_db_status status = bpa_db_call(conn, "outbox_due", 1, &batch, &due_text);
+    json_t *due = due_text ? json_loads(due_text, 0, NULL) : NULL;
+    free(due_text);
+    size_t i;
+    json_t *item;
+    json_array_foreach(due, i, item)
+    {
+        if (status != BPA_DB_OK)
+            break;
+        char id[24], error[300] = "";
+        snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(item, "id")));
+        const char *channel = json_string_value(json_object_get(item, "channel"));
+        int rc = strcmp(channel, "webhook") == 0
+                     ? send_webhook(round->config, item, error, sizeof error)
+                     : send_email(round->config, item, error, sizeof error);
+        if (rc == 0) {
+            status = bpa_db_call(conn, "outbox_delivered", 1, (const char *const[]){id}, NULL);
+            round->delivered++;
+            continue;
+        }
+        /* exponential back-off with jitter: base * 2^attempts, +-50 % */
+        long long attempts = json_integer_value(json_object_get(item, "attempts"));
+        double wait = (double)round->config->notify_backoff_s *
+                      (double)(1ULL << (attempts < 16 ? attempts : 16));
+        wait *= 0.5 + (double)randombytes_uniform(1000) / 1000.0;
+        char max[16], seconds[32];
+        snprintf(max, sizeof max, "%lu", round->config->notify_max_attempts);
+        snprintf(seconds, sizeof seconds, "%.3f", wait);
+        status = bpa_db_call(conn, "outbox_failed", 4,
+                             (const char *const[]){id, error, max, seconds}, NULL);
+        round->failed++;
+        bpa_log(BPA_LOG_WARN, "notification_failed",
+                json_pack("{s:s, s:s, s:s}", "id", id, "channel", channel, "error", error));
+    }
+    json_decref(due);
+    return status;
+}
+
+static enum bpa_db_status remind(struct bpa_db_conn *conn, void *context)
+{
+    const struct bpa_config *config = context;
+    char days[16];
+    snprintf(days, sizeof days, "%lu", config->reminder_days);
+    return bpa_db_call(conn, "remind_waiting", 1, (const char *const[]){days}, NULL);
+}
+
+static void *run(void *context)
+{
+    struct bpa_dispatcher *d = context;
+    while (!atomic_load(&d->stop)) {
+        struct bpa_db_conn *conn;
+        struct round round = {.config = d->config};
+        if (bpa_db_pool_acquire(d->pool, 1000, &conn) == BPA_DB_OK) {
+            bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, remind, (void *)d->config);
+            bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, deliver_due, &round);
+            bpa_db_pool_release(d->pool, conn);
+        }
+        if (round.delivered || round.failed)
+            bpa_log(BPA_LOG_INFO, "notifications_dispatched",
+                    json_pack("{s:i, s:i}", "delivered", round.delivered, "failed", round.failed));
+        if (round.delivered + round.failed == 0) { /* idle: look again shortly */
+            struct timespec pause = {.tv_sec = (time_t)(d->config->notify_interval_ms / 1000),
+                                     .tv_nsec =
+                                         (long)(d->config->notify_interval_ms % 1000) * 1000000L};
+            nanosleep(&pause, NULL);
+        }
+    }
+    return NULL;
+}
+
+int bpa_dispatcher_start(struct bpa_dispatcher *dispatcher, const struct bpa_config *config,
+                         struct bpa_db_pool *pool)
+{
+    dispatcher->config = config;
+    dispatcher->pool = pool;
+    atomic_store(&dispatcher->stop, false);
+    return pthread_create(&dispatcher->thread, NULL, run, dispatcher) == 0 ? 0 : -1;
+}
+
+void bpa_dispatcher_stop(struct bpa_dispatcher *dispatcher)
+{
+    atomic_store(&dispatcher->stop, true);
+    pthread_join(dispatcher->thread, NULL);
+}

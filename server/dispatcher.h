@@ -1,0 +1,37 @@
+/* The dispatcher: a thread of each daemon that delivers what the outbox
+ * holds. Due rows are taken with FOR UPDATE SKIP LOCKED inside a
+ * transaction that lasts until their delivery is recorded, so several
+ * daemons never deliver one notification at the same time; a crash between
+ * sending and recording rolls the rows back, to be sent again (at least
+ * once; receivers drop duplicates by event id).
+ *
+ * A thread rather than a process: nothing more to deploy or supervise, and
+ * it shares the daemon's pool and configuration; delivery is bounded by
+ * timeouts, so a slow receiver costs one connection of the pool, never a
+ * request. */
+#ifndef BPA_DISPATCHER_H
+#define BPA_DISPATCHER_H
+
+#include "config.h"
+#include "db/db.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+struct bpa_dispatcher {
+    const struct bpa_config *config;
+    struct bpa_db_pool *pool;
+    pthread_t thread;
+    atomic_bool stop;
+};
+
+int bpa_dispatcher_start(struct bpa_dispatcher *dispatcher, const struct bpa_config *config,
+                         struct bpa_db_pool *pool);
+void bpa_dispatcher_stop(struct bpa_dispatcher *dispatcher);
+
+/* The signature header value for `body` sent at `timestamp`:
+ * "sha256=" + hex HMAC-SHA256(secret, timestamp + "." + body). */
+void bpa_webhook_signature(const char *secret, const char *timestamp, const char *body,
+                           char out[72]);
+
+#endif

@@ -1,0 +1,527 @@
+/* Notifications end to end: a webhook receiver and an SMTP sink started by
+ * the test, the story from application to completion, signed webhooks,
+ * e-mail in the contact's language, feeds, retries until dead and a retry
+ * that delivers, and a dispatcher that was killed picking up again. */
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <check.h>
+#include <curl/curl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static struct harness_db db;
+static struct harness_server server, other; /* two daemons, two dispatchers */
+static char *coordinator, *employer_user, *portal_key, *secret;
+static long long employer, portal;
+static char scratch[] = "/tmp/bpa-notify-XXXXXX";
+static char receiver_log[128], receiver_fail[128], smtp_log[128];
+static int receiver_port, smtp_port;
+
+/* --- the webhook receiver: records every call; answers 500 while told to --- */
+
+struct upload {
+    char body[8192];
+    size_t len;
+};
+
+static enum MHD_Result receive(void *cls, struct MHD_Connection *c, const char *url,
+                               const char *method, const char *version, const char *data,
+                               size_t *size, void **context)
+{
+    (void)cls, (void)url, (void)method, (void)version;
+    struct upload *u = *context;
+    if (!u) {
+        *context = calloc(1, sizeof *u);
+        return MHD_YES;
+    }
+    if (*size) {
+        size_t n = *size < sizeof u->body - 1 - u->len ? *size : sizeof u->body - 1 - u->len;
+        memcpy(u->body + u->len, data, n);
+        u->len += n;
+        *size = 0;
+        return MHD_YES;
+    }
+    bool failing = access(receiver_fail, F_OK) == 0;
+    json_t *line =
+        json_pack("{s:s?, s:s?, s:s?, s:s?, s:s, s:b}", "event_id",
+                  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-BPA-Event-Id"), "event",
+                  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-BPA-Event"), "timestamp",
+                  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-BPA-Timestamp"), "signature",
+                  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-BPA-Signature"), "body",
+                  u->body, "refused", failing);
+    char *text = json_dumps(line, JSON_COMPACT);
+    FILE *f = fopen(receiver_log, "a");
+    fprintf(f, "%s\n", text);
+    fclose(f);
+    free(text);
+    json_decref(line);
+    struct MHD_Response *r = MHD_create_response_from_buffer(2, "ok", MHD_RESPMEM_PERSISTENT);
+    enum MHD_Result rc = MHD_queue_response(c, failing ? 500 : 200, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+static void received_done(void *cls, struct MHD_Connection *c, void **context,
+                          enum MHD_RequestTerminationCode how)
+{
+    (void)cls, (void)c, (void)how;
+    free(*context);
+}
+
+/* --- the SMTP sink: just enough SMTP to take a message --- */
+
+static void *smtp_sink(void *context)
+{
+    int listener = *(int *)context;
+    for (;;) {
+        int fd = accept(listener, NULL, NULL);
+        if (fd < 0)
+            continue;
+        FILE *io = fdopen(fd, "r+");
+        fprintf(io, "220 sink ESMTP\r\n");
+        fflush(io);
+        char line[1024], message[8192] = "";
+        bool in_data = false;
+        while (fgets(line, sizeof line, io)) {
+            if (in_data) {
+                if (strcmp(line, ".\r\n") == 0) {
+                    in_data = false;
+                    FILE *f = fopen(smtp_log, "a");
+                    fprintf(f, "%s\n=====\n", message);
+                    fclose(f);
+                    message[0] = '\0';
+                    fprintf(io, "250 queued\r\n");
+                } else if (strlen(message) + strlen(line) < sizeof message) {
+                    strcat(message, line);
+                }
+            } else if (strncasecmp(line, "DATA", 4) == 0) {
+                in_data = true;
+                fprintf(io, "354 go on\r\n");
+            } else if (strncasecmp(line, "QUIT", 4) == 0) {
+                fprintf(io, "221 bye\r\n");
+                fflush(io);
+                break;
+            } else if (strncasecmp(line, "RCPT TO:", 8) == 0) {
+                snprintf(message, sizeof message, "RCPT %s", line + 8);
+                fprintf(io, "250 ok\r\n");
+            } else {
+                fprintf(io, "250 ok\r\n");
+            }
+            fflush(io);
+        }
+        fclose(io);
+    }
+    return NULL;
+}
+
+static int listen_on_free_port(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    int yes = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) || listen(fd, 16) ||
+        getsockname(fd, (struct sockaddr *)&a, &len))
+        return -1;
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* --- helpers --- */
+
+static struct http_response call(const char *token, const char *method, const char *path,
+                                 const char *body)
+{
+    char bearer[128];
+    const char *headers[] = {"Content-Type: application/json",
+                             harness_bearer(token, bearer, sizeof bearer), NULL};
+    struct http_response r;
+    http_call(&server, method, path, body ? headers : headers + 1, body, &r);
+    return r;
+}
+
+static long long created(struct http_response r)
+{
+    if (r.status != 201 && r.status != 200) {
+        fprintf(stderr, "creating failed: %ld %s\n", r.status, r.body);
+        exit(2);
+    }
+    long long id = json_integer_value(json_object_get(r.json, "id"));
+    http_response_free(&r);
+    return id;
+}
+
+static void expect_act(const char *token, long long match, const char *action)
+{
+    struct http_response r = call(token, "POST", fmt("/v1/matches/%lld/transitions", match),
+                                  fmt("{\"action\":\"%s\"}", action));
+    ck_assert_msg(r.status == 200, "%s: %ld %s", action, r.status, r.body);
+    http_response_free(&r);
+}
+
+static long long new_match(void)
+{
+    long long placement = created(
+        call(employer_user, "POST", "/v1/placements",
+             "{\"title\":\"Installatie\",\"postcode\":\"2516\",\"lat\":52.076,\"lon\":4.336,"
+             "\"schedule\":[{\"day\":\"mon\",\"from\":\"08:00\",\"to\":\"16:00\"}],"
+             "\"hours_per_week\":8,\"start_date\":\"2027-02-01\",\"end_date\":\"2027-04-01\","
+             "\"capacity\":1}"));
+    struct http_response r =
+        call(employer_user, "POST", fmt("/v1/placements/%lld/open", placement), NULL);
+    http_response_free(&r);
+    long long seeker = created(
+        call(portal_key, "POST", "/v1/seekers",
+             "{\"name\":\"Noor Geheim\",\"email\":\"noor@example.org\",\"postcode\":\"2522\","
+             "\"lat\":52.064,\"lon\":4.33,\"availability\":[{\"day\":\"mon\",\"from\":\"07:00\","
+             "\"to\":\"17:00\"}],\"available_from\":\"2027-01-01\",\"max_hours_per_week\":24,"
+             "\"max_travel_km\":10,\"consent\":{\"purpose\":\"matching\",\"text_version\":\"1\","
+             "\"given_at\":\"2026-11-01T10:00:00Z\"}}"));
+    return created(call(portal_key, "POST", "/v1/matches",
+                        fmt("{\"seeker_id\":%lld,\"placement_id\":%lld}", seeker, placement)));
+}
+
+/* The receiver's record of `event` for `match`, waiting up to 10 s. */
+static json_t *webhook_call(long long match, const char *event, bool accepted)
+{
+    for (int tries = 0; tries < 200; tries++) {
+        FILE *f = fopen(receiver_log, "r");
+        char line[16384];
+        while (f && fgets(line, sizeof line, f)) {
+            json_t *call_record = json_loads(line, 0, NULL);
+            json_t *body =
+                json_loads(json_string_value(json_object_get(call_record, "body")), 0, NULL);
+            bool wanted = json_integer_value(json_object_get(body, "match_id")) == match &&
+                          !strcmp(json_string_value(json_object_get(body, "type")), event) &&
+                          json_is_true(json_object_get(call_record, "refused")) != accepted;
+            json_decref(body);
+            if (wanted) {
+                fclose(f);
+                return call_record;
+            }
+            json_decref(call_record);
+        }
+        if (f)
+            fclose(f);
+        usleep(50000);
+    }
+    return NULL;
+}
+
+static char *email_to(const char *address, const char *subject)
+{
+    for (int tries = 0; tries < 200; tries++) {
+        char *text = NULL;
+        FILE *f = fopen(smtp_log, "r");
+        if (f) {
+            fseek(f, 0, SEEK_END);
+            long n = ftell(f);
+            fseek(f, 0, SEEK_SET);
+            text = calloc(1, (size_t)n + 1);
+            if (fread(text, 1, (size_t)n, f) != (size_t)n)
+                text[0] = '\0';
+            fclose(f);
+        }
+        if (text && strstr(text, address) && strstr(text, subject))
+            return text;
+        free(text);
+        usleep(50000);
+    }
+    return NULL;
+}
+
+START_TEST(the_story_notifies_both_sides)
+{
+    long long match = new_match();
+    expect_act(coordinator, match, "approve");
+
+    json_t *hook = webhook_call(match, "match_approved", true);
+    ck_assert_msg(hook != NULL, "the portal's webhook never came");
+    const char *body = json_string_value(json_object_get(hook, "body"));
+    const char *timestamp = json_string_value(json_object_get(hook, "timestamp"));
+    ck_assert_ptr_nonnull(json_string_value(json_object_get(hook, "event_id")));
+    ck_assert_ptr_null(strstr(body, "Noor")); /* ids, never personal data */
+    ck_assert_ptr_null(strstr(body, "noor@"));
+    /* the receiver's check: HMAC-SHA256(secret, timestamp "." body) */
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state state;
+    crypto_auth_hmacsha256_init(&state, (const unsigned char *)secret, strlen(secret));
+    crypto_auth_hmacsha256_update(&state, (const unsigned char *)timestamp, strlen(timestamp));
+    crypto_auth_hmacsha256_update(&state, (const unsigned char *)".", 1);
+    crypto_auth_hmacsha256_update(&state, (const unsigned char *)body, strlen(body));
+    crypto_auth_hmacsha256_final(&state, mac);
+    char expected[72] = "sha256=";
+    sodium_bin2hex(expected + 7, 65, mac, sizeof mac);
+    ck_assert_str_eq(json_string_value(json_object_get(hook, "signature")), expected);
+    /* two dispatchers ran: still one delivery of this event */
+    usleep(500000);
+    char *log = NULL;
+    FILE *f = fopen(receiver_log, "r");
+    size_t n = 0;
+    ck_assert(getdelim(&log, &n, '\0', f) > 0);
+    fclose(f);
+    int deliveries = 0;
+    const char *event_id = json_string_value(json_object_get(hook, "event_id"));
+    for (const char *at = log; (at = strstr(at, event_id)) != NULL; at += strlen(event_id))
+        deliveries++;
+    free(log);
+    ck_assert_int_eq(deliveries, 2); /* the header and the body of one call */
+    json_decref(hook);
+
+    char *mail = email_to("contact@werkplaats.example", "Een kandidaat voor uw werkleerplek");
+    ck_assert_msg(mail != NULL, "the employer's e-mail never came");
+    ck_assert_ptr_null(strstr(mail, "Noor"));
+    free(mail);
+
+    expect_act(employer_user, match, "accept");
+    hook = webhook_call(match, "employer_answered", true);
+    ck_assert_ptr_nonnull(hook);
+    json_decref(hook);
+    expect_act(portal_key, match, "confirm");
+    mail = email_to("contact@werkplaats.example", "De kandidaat heeft gereageerd");
+    ck_assert_ptr_nonnull(mail);
+    free(mail);
+    expect_act(coordinator, match, "start");
+    expect_act(coordinator, match, "complete");
+
+    struct http_response r = call(coordinator, "GET", fmt("/v1/matches/%lld", match), NULL);
+    ck_assert_uint_eq(json_array_size(json_object_get(r.json, "history")), 6);
+    http_response_free(&r);
+
+    /* feeds: the employer heard of the approval; marking it read */
+    r = call(employer_user, "GET", "/v1/notifications", NULL);
+    ck_assert_int_eq(r.status, 200);
+    json_t *first = NULL;
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(r.json, "items"), i,
+                       item) if (json_integer_value(json_object_get(item, "match_id")) == match &&
+                                 !strcmp(json_string_value(json_object_get(item, "type")),
+                                         "match_approved")) first = item;
+    ck_assert_ptr_nonnull(first);
+    ck_assert(json_is_false(json_object_get(first, "read")));
+    long long id = json_integer_value(json_object_get(first, "id"));
+    http_response_free(&r);
+    r = call(employer_user, "POST", fmt("/v1/notifications/%lld/read", id), NULL);
+    ck_assert_int_eq(r.status, 204);
+    http_response_free(&r);
+    r = call(portal_key, "POST", fmt("/v1/notifications/%lld/read", id), NULL); /* not theirs */
+    ck_assert_int_eq(r.status, 404);
+    http_response_free(&r);
+    r = call(coordinator, "GET", "/v1/notifications", NULL);
+    ck_assert_ptr_nonnull(strstr(r.body, "application_received"));
+    http_response_free(&r);
+}
+END_TEST
+
+START_TEST(a_failing_receiver_gets_retries_then_dead_then_a_retry_delivers)
+{
+    FILE *f = fopen(receiver_fail, "w");
+    fclose(f);
+    long long match = new_match();
+    expect_act(coordinator, match, "approve");
+    /* 3 attempts, then dead */
+    long long dead = 0;
+    for (int tries = 0; tries < 200 && !dead; tries++) {
+        struct http_response r =
+            call(coordinator, "GET", "/v1/notifications/deliveries?status=dead", NULL);
+        size_t i;
+        json_t *item;
+        json_array_foreach(
+            json_object_get(r.json, "items"), i,
+            item) if (json_integer_value(json_object_get(item, "match_id")) == match &&
+                      !strcmp(json_string_value(json_object_get(item, "channel")), "webhook"))
+        {
+            dead = json_integer_value(json_object_get(item, "id"));
+            ck_assert_int_eq(json_integer_value(json_object_get(item, "attempts")), 3);
+            ck_assert_ptr_nonnull(
+                strstr(json_string_value(json_object_get(item, "last_error")), "500"));
+        }
+        http_response_free(&r);
+        if (!dead)
+            usleep(50000);
+    }
+    ck_assert_msg(dead, "the failing webhook never became dead");
+    unlink(receiver_fail);
+    struct http_response r =
+        call(coordinator, "POST", fmt("/v1/notifications/%lld/retry", dead), NULL);
+    ck_assert_int_eq(r.status, 200);
+    http_response_free(&r);
+    json_t *hook = webhook_call(match, "match_approved", true);
+    ck_assert_msg(hook != NULL, "the retried webhook never came");
+    json_decref(hook);
+}
+END_TEST
+
+START_TEST(unanswered_employers_are_reminded_then_coordinators_alerted)
+{
+    long long match = new_match();
+    expect_act(coordinator, match, "approve");
+    /* as if the employer had been silent for 4 days (reminder after 3) */
+    ck_assert_int_eq(harness_db_sql(&db, fmt("UPDATE matches SET state_since = now() -"
+                                             " interval '4 days' WHERE id = %lld",
+                                             match)),
+                     0);
+    char *mail = email_to("contact@werkplaats.example", "Herinnering");
+    ck_assert_msg(mail != NULL, "no reminder came");
+    free(mail);
+    ck_assert_int_eq(harness_db_sql(&db, fmt("UPDATE matches SET state_since = now() -"
+                                             " interval '7 days' WHERE id = %lld",
+                                             match)),
+                     0);
+    bool alerted = false;
+    for (int tries = 0; tries < 100 && !alerted; tries++) {
+        struct http_response r = call(coordinator, "GET", "/v1/notifications", NULL);
+        alerted =
+            strstr(r.body, fmt("\"type\":\"reminder_alert\",\"match_id\":%lld", match)) != NULL;
+        http_response_free(&r);
+        if (!alerted)
+            usleep(50000);
+    }
+    ck_assert_msg(alerted, "no alert reached the coordinators");
+    char count[16];
+    ck_assert(harness_db_value(&db,
+                               fmt("SELECT count(DISTINCT event_id) FROM notifications"
+                                   " WHERE match_id = %lld AND event_type LIKE 'reminder%%'",
+                                   match),
+                               count, sizeof count));
+    ck_assert_str_eq(count, "2"); /* once each, though every round looks */
+}
+END_TEST
+
+START_TEST(a_killed_dispatcher_loses_nothing)
+{
+    long long match = new_match();
+    int status = harness_server_stop(&server, SIGKILL);
+    ck_assert(WIFSIGNALED(status));
+    /* while no daemon runs, a change commits its notifications */
+    ck_assert_int_eq(
+        harness_db_sql(&db, fmt("UPDATE matches SET state = 'approved' WHERE id = %lld;"
+                                " SELECT bpa_notify_match(%lld, 'match_approved')",
+                                match, match)),
+        0);
+    const char *const extra[] = {"--smtp-url",
+                                 fmt("smtp://127.0.0.1:%d", smtp_port),
+                                 "--notify-interval-ms",
+                                 "100",
+                                 "--notify-backoff-seconds",
+                                 "0",
+                                 "--notify-max-attempts",
+                                 "3",
+                                 NULL};
+    ck_assert(harness_server_start(&server, db.url, extra, &status));
+    json_t *hook = webhook_call(match, "match_approved", true);
+    ck_assert_msg(hook != NULL, "the restarted dispatcher did not deliver");
+    json_decref(hook);
+}
+END_TEST
+
+int main(void)
+{
+    if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || !mkdtemp(scratch))
+        return 2;
+    snprintf(receiver_log, sizeof receiver_log, "%s/receiver.log", scratch);
+    snprintf(receiver_fail, sizeof receiver_fail, "%s/receiver.fail", scratch);
+    snprintf(smtp_log, sizeof smtp_log, "%s/smtp.log", scratch);
+    int receiver_socket = listen_on_free_port(&receiver_port);
+    int smtp_socket = listen_on_free_port(&smtp_port);
+    if (receiver_socket < 0 || smtp_socket < 0)
+        return 2;
+    struct MHD_Daemon *receiver =
+        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL,
+                         NULL, receive, NULL, MHD_OPTION_LISTEN_SOCKET, receiver_socket,
+                         MHD_OPTION_NOTIFY_COMPLETED, received_done, NULL, MHD_OPTION_END);
+    pthread_t sink;
+    if (!receiver || pthread_create(&sink, NULL, smtp_sink, &smtp_socket) != 0)
+        return 2;
+
+    harness_db_create(&db);
+    const char *const extra[] = {"--migrate",
+                                 "--smtp-url",
+                                 fmt("smtp://127.0.0.1:%d", smtp_port),
+                                 "--notify-interval-ms",
+                                 "100",
+                                 "--notify-backoff-seconds",
+                                 "0",
+                                 "--notify-max-attempts",
+                                 "3",
+                                 NULL};
+    int status = 0;
+    if (!harness_server_start(&server, db.url, extra, &status))
+        return 2;
+    const char *const other_extra[] = {"--smtp-url",
+                                       fmt("smtp://127.0.0.1:%d", smtp_port),
+                                       "--notify-interval-ms",
+                                       "100",
+                                       "--notify-backoff-seconds",
+                                       "0",
+                                       "--notify-max-attempts",
+                                       "3",
+                                       NULL};
+    if (!harness_server_start(&other, db.url, other_extra, &status))
+        return 2;
+    coordinator = harness_login_new_account(&server, db.url, "coord@example.org", NULL);
+    portal_key = harness_new_portal(db.url, "Notified portal", &portal);
+    struct http_response r =
+        call(coordinator, "POST", "/v1/employers",
+             "{\"kvk_number\":\"44444444\",\"name\":\"Werkplaats\",\"postcode\":\"2516\","
+             "\"lat\":52.076,\"lon\":4.336,\"contacts\":[{\"name\":\"Ans\",\"email\":"
+             "\"contact@werkplaats.example\",\"language\":\"nl\"}]}");
+    employer = created(r);
+    r = call(coordinator, "PUT", fmt("/v1/employers/%lld/verified", employer),
+             "{\"verified\":true}");
+    http_response_free(&r);
+    employer_user =
+        harness_login_new_account(&server, db.url, "werk@example.org", fmt("%lld", employer));
+    r = call(portal_key, "PUT", "/v1/portal/webhook",
+             fmt("{\"url\":\"http://127.0.0.1:%d/hook\"}", receiver_port));
+    if (r.status != 200) {
+        fprintf(stderr, "registering the webhook failed: %ld %s\n", r.status, r.body);
+        return 2;
+    }
+    secret = strdup(json_string_value(json_object_get(r.json, "secret")));
+    http_response_free(&r);
+
+    Suite *s = suite_create("notifications");
+    TCase *tc = tcase_create("delivery");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, the_story_notifies_both_sides);
+    tcase_add_test(tc, a_failing_receiver_gets_retries_then_dead_then_a_retry_delivers);
+    tcase_add_test(tc, unanswered_employers_are_reminded_then_coordinators_alerted);
+    tcase_add_test(tc, a_killed_dispatcher_loses_nothing);
+    suite_add_tcase(s, tc);
+    /* the last test restarts the daemon: run in this process to keep it */
+    SRunner *runner = srunner_create(s);
+    srunner_set_fork_status(runner, CK_NOFORK);
+    srunner_run_all(runner, CK_ENV);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    for (struct harness_server *d = &server; d; d = d == &server ? &other : NULL) {
+        status = harness_server_stop(d, SIGTERM);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            failed++;
+    }
+    harness_db_destroy(&db);
+    MHD_stop_daemon(receiver);
+    char command[128];
+    snprintf(command, sizeof command, "rm -rf '%s'", scratch);
+    if (system(command) != 0)
+        failed++;
+    free(coordinator);
+    free(employer_user);
+    free(portal_key);
+    free(secret);
+    curl_global_cleanup();
+    return failed ? 1 : 0;
+}
