@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -222,6 +223,8 @@ static pid_t spawn_with_input(const char *const *argv, const char *output_path, 
     if (pid < 0)
         die("fork", NULL);
     if (pid == 0) {
+        /* A test that fails exits at once; its daemons must not outlive it. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         int fd = open(output_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (fd < 0)
             _exit(127);
