@@ -68,11 +68,18 @@ CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audi
 -- What an employer may see of a job seeker before a match is approved and
 -- the seeker consented: skills, levels, availability, area and distance
 -- inputs, never a name, contact details or an exact address. The
--- pseudonym is stable per seeker but reveals nothing.
+-- pseudonym is stable per seeker; keyed with a secret of this database's
+-- own, so it cannot be traced back to the (sequential) seeker id.
+CREATE TABLE pseudonym_key (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    secret text NOT NULL DEFAULT gen_random_uuid()::text || gen_random_uuid()::text
+);
+INSERT INTO pseudonym_key DEFAULT VALUES;
+
 CREATE VIEW seeker_profiles AS
 SELECT s.id,
     json_build_object(
-        'pseudonym', 'S-' || upper(substr(md5('bpa-seeker-' || s.id::text), 1, 10)),
+        'pseudonym', 'S-' || upper(substr(md5(pk.secret || s.id::text), 1, 10)),
         'postcode_area', substr(s.postcode, 1, 4),
         'lat', round(s.lat::numeric, 2), 'lon', round(s.lon::numeric, 2),
         'skills', COALESCE((
@@ -86,4 +93,4 @@ SELECT s.id,
         'available_from', s.available_from, 'available_until', s.available_until,
         'max_hours_per_week', s.max_hours_per_week, 'max_travel_km', s.max_travel_km,
         'dutch_level', s.dutch_level, 'certificates', to_json(s.certificates)) AS doc
-FROM seekers s;
+FROM seekers s CROSS JOIN pseudonym_key pk;

@@ -59,8 +59,11 @@ BEGIN
     to_coordinator := p_event IN ('application_received', 'employer_answered', 'seeker_answered',
                                   'reminder_alert');
     to_portal := p_event IN ('match_approved', 'employer_answered', 'match_cancelled');
-    to_employer := p_event IN ('match_approved', 'seeker_answered', 'reminder')
-                   OR (p_event = 'match_cancelled' AND m.approved_at IS NOT NULL);
+    -- Employers know of a match only from its approval on, and never learn
+    -- which seeker it is from a notification.
+    to_employer := m.approved_at IS NOT NULL
+                   AND p_event IN ('match_approved', 'seeker_answered', 'reminder',
+                                   'match_cancelled');
     IF to_coordinator THEN
         INSERT INTO notifications (event_id, event_type, match_id, channel, recipient_kind,
                                    payload, status, delivered_at)
@@ -78,12 +81,12 @@ BEGIN
     IF to_employer THEN
         INSERT INTO notifications (event_id, event_type, match_id, channel, recipient_kind,
                                    recipient_id, payload, status, delivered_at)
-        VALUES (event, p_event, m.id, 'feed', 'employer', m.employer_id, payload, 'delivered',
-                now());
+        VALUES (event, p_event, m.id, 'feed', 'employer', m.employer_id, payload - 'seeker_id',
+                'delivered', now());
         INSERT INTO notifications (event_id, event_type, match_id, channel, recipient_kind,
                                    recipient_id, address, language, payload)
         SELECT event, p_event, m.id, 'email', 'employer', m.employer_id, c.email, c.language,
-               payload
+               payload - 'seeker_id'
         FROM employer_contacts c WHERE c.employer_id = m.employer_id;
     END IF;
 END;

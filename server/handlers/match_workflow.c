@@ -56,7 +56,8 @@ static enum bpa_db_status record(struct bpa_db_conn *conn, const struct bpa_requ
 }
 
 /* The match as the caller may see it: employers get a pseudonymous seeker,
- * and the seeker's contact once approved and confirmed by the seeker. */
+ * the seeker's contact once approved and confirmed by the seeker, and the
+ * history without others' notes. */
 static json_t *shown(struct bpa_request *request, const char *stored)
 {
     json_t *doc = stored ? json_loads(stored, 0, NULL) : NULL;
@@ -70,6 +71,14 @@ static json_t *shown(struct bpa_request *request, const char *stored)
                   (bpa_match_state_holds_place(state) || strcmp(state, "completed") == 0);
     json_object_del(doc, "seeker_id");
     json_object_del(doc, "portal_id");
+    /* free-text notes and the actors' ids are the academy's and the portals' */
+    size_t i;
+    json_t *step;
+    json_array_foreach(json_object_get(doc, "history"), i, step)
+    {
+        json_object_set_new(step, "note", json_null());
+        json_object_set_new(step, "actor_id", json_null());
+    }
     json_t *profile = bpa_seeker_profile(request->db, seeker);
     json_object_set_new(doc, "candidate", profile ? profile : json_null());
     char *contact = NULL;
@@ -182,6 +191,8 @@ int bpa_handle_match_create(struct bpa_request *request)
                              "this seeker already has a live match with this placement", NULL);
     else if (status != BPA_DB_OK)
         rc = bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
+    else if (!stored) /* its seeker was deleted since the commit */
+        rc = bpa_reply_error(request, BPA_ERR_NOT_FOUND, NULL, NULL);
     else {
         char location[64];
         snprintf(location, sizeof location, "/v1/matches/%s", c.id);
@@ -250,6 +261,8 @@ int bpa_handle_match_list(struct bpa_request *request)
     char own_employer[24] = "", own_portal[24] = "";
     if (p->role == BPA_ROLE_EMPLOYER)
         snprintf(own_employer, sizeof own_employer, "%lld", p->employer_id);
+    if (p->role == BPA_ROLE_EMPLOYER && seeker) /* it would tell who is behind a pseudonym */
+        bpa_field_problem(details, "seeker_id", "not a filter employers may use");
     if (p->role == BPA_ROLE_PORTAL)
         snprintf(own_portal, sizeof own_portal, "%lld", p->portal_id);
     bool outside = own_employer[0] && employer && strcmp(employer, own_employer) != 0;
@@ -310,6 +323,7 @@ struct transition {
     /* outcome */
     enum bpa_error refusal;
     char state[16];
+    bool said_already; /* a second accept or confirm */
 };
 
 static enum bpa_db_status run_transition(struct bpa_db_conn *conn, void *context)
@@ -333,7 +347,9 @@ static enum bpa_db_status run_transition(struct bpa_db_conn *conn, void *context
     snprintf(placement, sizeof placement, "%lld",
              (long long)json_integer_value(json_object_get(match, "placement_id")));
     json_decref(match);
-    if (!bpa_match_action_allowed(t->action, t->state, actor_of(t->request))) {
+    t->said_already = (accepted && strcmp(t->action->name, "accept") == 0) ||
+                      (confirmed && strcmp(t->action->name, "confirm") == 0);
+    if (t->said_already || !bpa_match_action_allowed(t->action, t->state, actor_of(t->request))) {
         t->refusal = BPA_ERR_INVALID_TRANSITION;
         return BPA_DB_ABORT;
     }
@@ -417,16 +433,27 @@ int bpa_handle_match_transition(struct bpa_request *request)
     if (status == BPA_DB_OK) {
         char *stored = NULL;
         status = bpa_db_call(request->db, "match_get", 1, (const char *const[]){id}, &stored);
-        rc = status == BPA_DB_OK ? bpa_reply_json(request, 200, shown(request, stored))
-                                 : bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
+        json_t *match = status == BPA_DB_OK ? shown(request, stored) : NULL;
+        /* no match now: its seeker was deleted since the commit */
+        rc = match
+                 ? bpa_reply_json(request, 200, match)
+                 : bpa_reply_error(
+                       request, status == BPA_DB_OK ? BPA_ERR_NOT_FOUND : bpa_error_from_db(status),
+                       NULL, NULL);
         free(stored);
     } else if (t.refusal == BPA_ERR_INVALID_TRANSITION) {
-        char allowed[128], message[192];
+        char allowed[128], message[192], *rest = NULL;
         bpa_match_actions_from(t.state, actor_of(request), allowed, sizeof allowed);
-        snprintf(message, sizeof message, "cannot %s a match that is %s", action->name, t.state);
+        if (t.said_already)
+            snprintf(message, sizeof message, "this match was already %s",
+                     strcmp(action->name, "accept") == 0 ? "accepted" : "confirmed");
+        else
+            snprintf(message, sizeof message, "cannot %s a match that is %s", action->name,
+                     t.state);
         json_t *allowed_list = json_array();
-        for (char *word = strtok(allowed, " "); word; word = strtok(NULL, " "))
-            json_array_append_new(allowed_list, json_string(word));
+        for (char *word = strtok_r(allowed, " ", &rest); word; word = strtok_r(NULL, " ", &rest))
+            if (!t.said_already || strcmp(word, action->name) != 0)
+                json_array_append_new(allowed_list, json_string(word));
         rc = bpa_reply_error(request, BPA_ERR_INVALID_TRANSITION, message,
                              json_pack("[{s:s, s:s, s:s, s:o}]", "field", "action", "problem",
                                        message, "current_state", t.state, "allowed_actions",
