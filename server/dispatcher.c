@@ -60,6 +60,7 @@ static int send_webhook(const struct bpa_config *config, const json_t *item, cha
         headers = curl_slist_append(headers, headers_text[i]);
     CURL *curl = curl_easy_init();
     curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https"); /* never file:, gopher: ... */
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)config->notify_timeout_s);
@@ -209,7 +210,7 @@ static enum bpa_db_status deliver_due(struct bpa_db_conn *conn, void *context)
                      : send_email(round->config, item, error, sizeof error);
         if (rc == 0) {
             status = bpa_db_call(conn, "outbox_delivered", 1, (const char *const[]){id}, NULL);
-            round->delivered++;
+            round->delivered += status == BPA_DB_OK;
             continue;
         }
         /* exponential back-off with jitter: base * 2^attempts, +-50 % */
@@ -222,7 +223,7 @@ static enum bpa_db_status deliver_due(struct bpa_db_conn *conn, void *context)
         snprintf(seconds, sizeof seconds, "%.3f", wait);
         status = bpa_db_call(conn, "outbox_failed", 4,
                              (const char *const[]){id, error, max, seconds}, NULL);
-        round->failed++;
+        round->failed += status == BPA_DB_OK;
         bpa_log(BPA_LOG_WARN, "notification_failed",
                 json_pack("{s:s, s:s, s:s}", "id", id, "channel", channel, "error", error));
     }
@@ -244,15 +245,19 @@ static void *run(void *context)
     while (!atomic_load(&d->stop)) {
         struct bpa_db_conn *conn;
         struct round round = {.config = d->config};
+        enum bpa_db_status recorded = BPA_DB_UNAVAILABLE;
         if (bpa_db_pool_acquire(d->pool, 1000, &conn) == BPA_DB_OK) {
             bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, remind, (void *)d->config);
-            bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, deliver_due, &round);
+            recorded = bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, deliver_due, &round);
             bpa_db_pool_release(d->pool, conn);
         }
-        if (round.delivered || round.failed)
+        bool busy = recorded == BPA_DB_OK && round.delivered + round.failed > 0;
+        if (busy)
             bpa_log(BPA_LOG_INFO, "notifications_dispatched",
                     json_pack("{s:i, s:i}", "delivered", round.delivered, "failed", round.failed));
-        if (round.delivered + round.failed == 0) { /* idle: look again shortly */
+        /* idle, or the outcomes were not recorded (the database is away):
+         * pause rather than send the same batch again at once */
+        if (!busy) {
             struct timespec pause = {.tv_sec = (time_t)(d->config->notify_interval_ms / 1000),
                                      .tv_nsec =
                                          (long)(d->config->notify_interval_ms % 1000) * 1000000L};

@@ -10,6 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct webhook_change {
+    const struct bpa_request *request;
+    const char *portal, *url, *secret;
+};
+
+/* The new secret and its audit row stand or fall together: a secret
+ * stored but never shown would sign every later webhook unverifiably. */
+static enum bpa_db_status set_webhook(struct bpa_db_conn *conn, void *context)
+{
+    const struct webhook_change *c = context;
+    const char *params[] = {c->portal, c->url, c->secret};
+    enum bpa_db_status status = bpa_db_call(conn, "webhook_set", 3, params, NULL);
+    if (status == BPA_DB_OK)
+        status = bpa_access_audit(conn, c->request, "webhook.register", "portal", c->portal,
+                                  json_pack("{s:s}", "url", c->url));
+    return status;
+}
+
 /* PUT /v1/portal/webhook {"url"}: a new secret each time, shown once. */
 int bpa_handle_webhook_register(struct bpa_request *request)
 {
@@ -32,11 +50,9 @@ int bpa_handle_webhook_register(struct bpa_request *request)
     sodium_bin2hex(secret, sizeof secret, random, sizeof random);
     snprintf(portal, sizeof portal, "%lld", request->principal.portal_id);
     const char *url = json_string_value(json_object_get(body, "url"));
-    const char *params[] = {portal, url, secret};
-    enum bpa_db_status status = bpa_db_call(request->db, "webhook_set", 3, params, NULL);
-    if (status == BPA_DB_OK)
-        status = bpa_access_audit(request->db, request, "webhook.register", "portal", portal,
-                                  json_pack("{s:s}", "url", url));
+    struct webhook_change change = {request, portal, url, secret};
+    enum bpa_db_status status =
+        bpa_db_transaction(request->db, BPA_DB_READ_COMMITTED, set_webhook, &change);
     int rc =
         status == BPA_DB_OK
             ? bpa_reply_json(request, 200,
