@@ -14,7 +14,9 @@ BEGIN
                 (d->>'lat')::double precision, (d->>'lon')::double precision)
         RETURNING id INTO saved;
     ELSE
-        UPDATE employers SET kvk_number = d->>'kvk_number', name = d->>'name',
+        -- a coordinator verified this KvK number, not whichever comes next
+        UPDATE employers SET verified = verified AND kvk_number = d->>'kvk_number',
+               kvk_number = d->>'kvk_number', name = d->>'name',
                address = d->>'address', postcode = d->>'postcode',
                lat = (d->>'lat')::double precision, lon = (d->>'lon')::double precision
         WHERE id = p_id AND version = p_version

@@ -25,6 +25,8 @@ static bool read_line(const char *prompt, char *out, size_t size)
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
     }
     bool ok = fgets(out, (int)size, stdin) != NULL;
+    if (!ok)
+        out[0] = '\0';
     if (terminal) {
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
         fprintf(stderr, "\n");

@@ -89,6 +89,10 @@ static int flush(struct run *run, char *error, size_t error_size)
 
 static int accept(struct run *run, const char *key, json_t *row, char *error, size_t error_size)
 {
+    if (!row) { /* json_pack refused a value: text that is not UTF-8, or NaN */
+        skip(run, "a value that is not valid UTF-8 text or not a finite number");
+        return 0;
+    }
     if (json_object_get(run->seen, key)) {
         json_decref(row);
         skip(run, "listed twice in the file (the first was kept)");
@@ -298,8 +302,9 @@ int bpa_import_postcodes(const char *url, const char *path, json_t **summary, ch
         }
         char *end_lat, *end_lon;
         double lat = strtod(f[9], &end_lat), lon = strtod(f[10], &end_lon);
-        if (!*f[9] || *end_lat || !*f[10] || *end_lon || lat < 50.7 || lat > 53.7 || lon < 3.2 ||
-            lon > 7.3) {
+        /* written so that NaN, which compares false, falls outside */
+        if (!*f[9] || *end_lat || !*f[10] || *end_lon || !(lat >= 50.7 && lat <= 53.7) ||
+            !(lon >= 3.2 && lon <= 7.3)) {
             skip(&run, "coordinates missing or outside the Netherlands");
             continue;
         }

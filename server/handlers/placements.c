@@ -102,10 +102,12 @@ int bpa_handle_placement_update(struct bpa_request *request)
 }
 
 /* near_postcode or near_lat/near_lon, with within_km: the centre of a
- * distance filter, into lat/lon (malloc'd) or problems. */
-static void read_centre(struct bpa_request *request, json_t *details, char **lat, char **lon,
-                        char **km)
+ * distance filter, into lat/lon (malloc'd) or problems. Not OK when the
+ * postcode could not be looked up. */
+static enum bpa_db_status read_centre(struct bpa_request *request, json_t *details, char **lat,
+                                      char **lon, char **km)
 {
+    enum bpa_db_status status = BPA_DB_OK;
     char *postcode = bpa_query_checked(request, "near_postcode", BPA_POSTCODE, 0, 0, NULL, details);
     *lat = bpa_query_checked(request, "near_lat", BPA_NUMBER, 50.7, 53.7, NULL, details);
     *lon = bpa_query_checked(request, "near_lon", BPA_NUMBER, 3.2, 7.3, NULL, details);
@@ -122,7 +124,7 @@ static void read_centre(struct bpa_request *request, json_t *details, char **lat
     if (postcode && json_array_size(details) == 0) {
         char pc4[5], *found = NULL;
         snprintf(pc4, sizeof pc4, "%.4s", postcode);
-        enum bpa_db_status status = bpa_db_postcode_get(request->db, pc4, &found);
+        status = bpa_db_postcode_get(request->db, pc4, &found);
         json_t *place = found ? json_loads(found, 0, NULL) : NULL;
         if (status == BPA_DB_OK && !place)
             bpa_field_problem(details, "near_postcode", "is not a known postcode");
@@ -134,6 +136,7 @@ static void read_centre(struct bpa_request *request, json_t *details, char **lat
         free(found);
     }
     free(postcode);
+    return status;
 }
 
 int bpa_handle_placement_list(struct bpa_request *request)
@@ -148,11 +151,13 @@ int bpa_handle_placement_list(struct bpa_request *request)
     char *from = bpa_query_checked(request, "starts_from", BPA_DATE, 0, 0, NULL, details);
     char *until = bpa_query_checked(request, "starts_until", BPA_DATE, 0, 0, NULL, details);
     char *lat = NULL, *lon = NULL, *km = NULL;
-    read_centre(request, details, &lat, &lon, &km);
+    enum bpa_db_status centre = read_centre(request, details, &lat, &lon, &km);
     struct bpa_scope scope;
     bool visible = bpa_access_scope(request, BPA_PLACEMENT, employer, status_filter, &scope);
     int rc;
-    if (json_array_size(details)) {
+    if (centre != BPA_DB_OK) { /* never a list without the distance filter asked for */
+        rc = bpa_reply_error(request, bpa_error_from_db(centre), NULL, NULL);
+    } else if (json_array_size(details)) {
         rc = bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, json_incref(details));
     } else if (!visible) {
         rc = bpa_reply_page(request, json_array(), &page, "id");

@@ -198,10 +198,19 @@ int bpa_resource_create(struct bpa_request *request, const struct bpa_resource *
     char hash[crypto_hash_sha256_BYTES * 2 + 1];
     sodium_bin2hex(hash, sizeof hash, digest, sizeof digest);
 
+    /* Keys are the caller's own: one tenant's key never replays or blocks
+     * another's (portals and employers across their keys and users). */
+    const struct bpa_principal *p = &request->principal;
+    long long owner = p->role == BPA_ROLE_PORTAL     ? p->portal_id
+                      : p->role == BPA_ROLE_EMPLOYER ? p->employer_id
+                                                     : p->id;
+    char scope[96];
+    snprintf(scope, sizeof scope, "%s %s:%lld", resource->collection, bpa_role_name(p->role),
+             owner);
     struct create c = {.resource = resource,
                        .request = request,
                        .doc = doc,
-                       .scope = resource->collection,
+                       .scope = scope,
                        .key = key,
                        .hash = hash,
                        .details = details};
