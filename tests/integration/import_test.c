@@ -52,14 +52,16 @@ static bool shared_data(const char *path)
 START_TEST(bad_rows_are_skipped_with_reasons)
 {
     json_t *s = import("import-skills", "tests/integration/fixtures/import/skills_small.csv", NULL);
-    ck_assert_int_eq(member(s, "rows"), 6);
+    ck_assert_int_eq(member(s, "rows"), 7);
     ck_assert_int_eq(member(s, "inserted"), 2);
-    ck_assert_int_eq(member(s, "skipped"), 4);
+    ck_assert_int_eq(member(s, "skipped"), 5);
     json_t *reasons = json_object_get(s, "skipped_reasons");
     ck_assert_int_eq(member(reasons, "not an http(s) URI"), 1);
     ck_assert_int_eq(member(reasons, "no label"), 1);
     ck_assert_int_eq(member(reasons, "unknown skill type"), 1);
     ck_assert_int_eq(member(reasons, "listed twice in the file (the first was kept)"), 1);
+    ck_assert_int_eq(member(reasons, "a value that is not valid UTF-8 text or not a finite number"),
+                     1);
     json_decref(s);
     char value[128];
     ck_assert(harness_db_value(&db,

@@ -156,6 +156,16 @@ START_TEST(employer_life)
     ck_assert_int_eq(r.status, 409);
     ck_assert_str_eq(http_error_code(&r), "conflict");
     http_response_free(&r);
+
+    /* a new name keeps the verification, another KvK number does not */
+    r = call("PATCH", location, "{\"name\":\"Bouwbedrijf Binck\"}", NULL);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(json_is_true(json_object_get(r.json, "verified")));
+    http_response_free(&r);
+    r = call("PATCH", location, "{\"kvk_number\":\"10000099\"}", NULL);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(json_is_false(json_object_get(r.json, "verified")));
+    http_response_free(&r);
 }
 END_TEST
 
@@ -390,6 +400,27 @@ START_TEST(idempotency_key_replays_the_first_response)
     ck_assert(harness_db_value(&db, "SELECT count(*) FROM employers WHERE kvk_number = '10000007'",
                                count, sizeof count));
     ck_assert_str_eq(count, "0");
+
+    /* a key is the caller's own: two portals sending the same key and body
+     * each create their own seeker */
+    const char *seeker = strstr(seeker_body(1, "2522", "solder"), "\"name\""); /* no portal_id */
+    long long ids[2];
+    for (int i = 0; i < 2; i++) {
+        long long portal;
+        char *key = harness_new_portal(db.url, fmt("Portaal %d", i), &portal);
+        char bearer[128];
+        const char *headers[] = {"Content-Type: application/json",
+                                 harness_bearer(key, bearer, sizeof bearer),
+                                 "Idempotency-Key: same-key", NULL};
+        struct http_response r;
+        http_call(&server, "POST", "/v1/seekers", headers, fmt("{%s", seeker), &r);
+        ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
+        ck_assert_int_eq(json_integer_value(json_object_get(r.json, "portal_id")), portal);
+        ids[i] = id_of(&r);
+        http_response_free(&r);
+        free(key);
+    }
+    ck_assert_int_ne(ids[0], ids[1]);
 }
 END_TEST
 

@@ -184,6 +184,66 @@ START_TEST(illegal_transitions_are_refused_with_the_state)
 }
 END_TEST
 
+START_TEST(employers_learn_nothing_that_names_the_seeker)
+{
+    long long placement = new_placement(2);
+    long long seeker = new_seeker("Noor");
+    long long withdrawn = apply(seeker, placement);
+    /* withdrawn before approval: the employer never hears of it */
+    expect_act(portal_key, withdrawn, "{\"action\":\"withdraw\",\"reason_code\":\"found_work\"}",
+               200, "withdrawn");
+    char count[24];
+    ck_assert(harness_db_value(
+        &db,
+        fmt("SELECT count(*) FROM notifications WHERE match_id = %lld AND recipient_kind = "
+            "'employer'",
+            withdrawn),
+        count, sizeof count));
+    ck_assert_str_eq(count, "0");
+
+    long long match = apply(seeker, placement);
+    expect_act(coordinator, match, "{\"action\":\"approve\",\"note\":\"Noor past goed\"}", 200,
+               "approved");
+    /* the employer's notifications, history and filters do not name the seeker */
+    ck_assert(harness_db_value(
+        &db,
+        fmt("SELECT count(*) FROM notifications WHERE match_id = %lld AND recipient_kind = "
+            "'employer' AND payload ? 'seeker_id'",
+            match),
+        count, sizeof count));
+    ck_assert_str_eq(count, "0");
+    struct http_response r =
+        call(&first, employer_user, "GET", fmt("/v1/matches/%lld", match), NULL);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_null(strstr(r.body, "Noor"));
+    size_t i;
+    json_t *step;
+    json_array_foreach(json_object_get(r.json, "history"), i, step)
+    {
+        ck_assert(json_is_null(json_object_get(step, "note")));
+        ck_assert(json_is_null(json_object_get(step, "actor_id")));
+    }
+    http_response_free(&r);
+    r = call(&first, employer_user, "GET", fmt("/v1/matches?seeker_id=%lld", seeker), NULL);
+    ck_assert_int_eq(r.status, 422);
+    http_response_free(&r);
+
+    /* answering twice is refused, so it cannot notify the other side twice */
+    expect_act(employer_user, match, "{\"action\":\"accept\"}", 200, "approved");
+    r = act(&first, employer_user, match, "{\"action\":\"accept\"}");
+    ck_assert_int_eq(r.status, 409);
+    ck_assert_str_eq(http_error_code(&r), "invalid_transition");
+    http_response_free(&r);
+    ck_assert(harness_db_value(
+        &db,
+        fmt("SELECT count(*) FROM notifications WHERE match_id = %lld AND event_type = "
+            "'employer_answered' AND channel = 'feed' AND recipient_kind = 'portal'",
+            match),
+        count, sizeof count));
+    ck_assert_str_eq(count, "1");
+}
+END_TEST
+
 /* Approves `matches` concurrently from both daemons; counts the answers. */
 static void approve_all(const long long *matches, int n, int *ok, int *full, int *taken)
 {
@@ -294,6 +354,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, the_story_from_application_to_completion);
     tcase_add_test(tc, illegal_transitions_are_refused_with_the_state);
+    tcase_add_test(tc, employers_learn_nothing_that_names_the_seeker);
     tcase_add_test(tc, concurrent_approvals_never_overfill_a_placement);
     tcase_add_test(tc, a_seeker_holds_one_place);
     tcase_add_test(tc, a_full_placement_is_not_open_to_the_matcher);
