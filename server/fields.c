@@ -12,7 +12,12 @@
 
 void bpa_field_problem(json_t *details, const char *field, const char *problem)
 {
-    json_array_append_new(details, json_pack("{s:s, s:s}", "field", field, "problem", problem));
+    json_t *detail = json_pack("{s:s, s:s}", "field", field, "problem", problem);
+    /* a field path cut inside a UTF-8 character: the problem must still count */
+    if (!detail)
+        detail = json_pack("{s:s, s:s}", "field", "(not UTF-8 text)", "problem",
+                           "a field name or value here is not valid UTF-8 text");
+    json_array_append_new(details, detail);
 }
 
 static void problemf(json_t *details, const char *field, const char *format, ...)

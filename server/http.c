@@ -286,13 +286,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
     return (enum MHD_Result)dispatch(request);
 }
 
+/* The path as JSON text; a decoded path need not be UTF-8, and a request
+ * must never drop out of the log for that: such bytes become '?'. */
+static json_t *loggable(const char *text)
+{
+    json_t *value = json_string(text);
+    if (value)
+        return value;
+    char copy[512];
+    size_t n = 0;
+    for (; text[n] && n + 1 < sizeof copy; n++)
+        copy[n] = (unsigned char)text[n] < 0x80 ? text[n] : '?';
+    copy[n] = '\0';
+    return json_string(copy);
+}
+
 static void log_request(const struct bpa_request *request, enum MHD_RequestTerminationCode how,
                         double seconds)
 {
-    json_t *fields = json_pack("{s:s, s:s, s:s, s:s, s:i, s:f, s:n}", "request_id", request->id,
-                               "method", request->method, "path", request->path, "route",
-                               request->route ? request->route->pattern : "unmatched", "status",
-                               (int)request->status, "duration_ms", seconds * 1000.0, "principal");
+    json_t *fields =
+        json_pack("{s:s, s:o, s:o, s:s, s:i, s:f, s:n}", "request_id", request->id, "method",
+                  loggable(request->method), "path", loggable(request->path), "route",
+                  request->route ? request->route->pattern : "unmatched", "status",
+                  (int)request->status, "duration_ms", seconds * 1000.0, "principal");
     if (how != MHD_REQUEST_TERMINATED_COMPLETED_OK)
         json_object_set_new(fields, "aborted", json_true());
     bpa_log(BPA_LOG_INFO, "request", fields);

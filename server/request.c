@@ -1,6 +1,7 @@
 /* Reading requests: parameters, headers and pages. */
 #include "request.h"
 
+#include <math.h>
 #include <microhttpd.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -57,9 +58,10 @@ char *bpa_query_checked(const struct bpa_request *request, const char *name,
     if (type == BPA_INTEGER || type == BPA_NUMBER) {
         char *end;
         double n = strtod(text, &end);
+        /* beyond 2^53 (or not finite) a double is no integer we could cast */
+        bool whole = type == BPA_INTEGER && fabs(n) < 9007199254740992.0 && n == floor(n);
         if (*text && !*end)
-            value = type == BPA_INTEGER && n == (double)(long long)n ? json_integer((long long)n)
-                                                                     : json_real(n);
+            value = whole ? json_integer((long long)n) : json_real(n);
     } else if (type == BPA_BOOLEAN) {
         value = !strcmp(text, "true") ? json_true() : !strcmp(text, "false") ? json_false() : NULL;
     } else {
@@ -71,7 +73,9 @@ char *bpa_query_checked(const struct bpa_request *request, const char *name,
     json_t *checked = value ? bpa_fields_check(wrapped, spec, "", details) : NULL;
     if (!value)
         bpa_field_problem(details, name,
-                          type == BPA_BOOLEAN ? "must be true or false" : "must be a number");
+                          type == BPA_BOOLEAN                         ? "must be true or false"
+                          : type == BPA_INTEGER || type == BPA_NUMBER ? "must be a finite number"
+                                                                      : "must be UTF-8 text");
     char *out = NULL;
     json_t *member = json_object_get(checked, name);
     if (member && json_array_size(details) == before)
@@ -104,7 +108,7 @@ bool bpa_page_parse(const struct bpa_request *request, bool numeric_keys, struct
                  len >= 4 && memcmp(decoded, "c1:", 3) == 0 && !memchr(decoded, '\0', len);
     decoded[valid ? len : 0] = '\0';
     if (valid && numeric_keys)
-        valid = strspn((char *)decoded + 3, "0123456789") == len - 3;
+        valid = len - 3 <= 18 && strspn((char *)decoded + 3, "0123456789") == len - 3;
     if (!valid) {
         bpa_field_problem(details, "cursor", "is not a cursor this server issued");
         return false;

@@ -248,6 +248,17 @@ START_TEST(one_json_log_line_per_request)
     ck_assert(json_is_number(json_object_get(line, "duration_ms")));
     ck_assert(json_is_string(json_object_get(line, "time")));
     json_decref(line);
+
+    /* a path that decodes to bytes that are not UTF-8 is logged all the same */
+    const char *const traced[] = {"X-Request-Id: log-check-2", NULL};
+    http_call(&server, "GET", "/v1/%C3%28x", traced, NULL, &r);
+    ck_assert_int_eq(r.status, 404);
+    http_response_free(&r);
+    line = log_line_for("log-check-2");
+    ck_assert_ptr_nonnull(line);
+    ck_assert_str_eq(json_string_value(json_object_get(line, "path")), "/v1/?(x");
+    json_decref(line);
+
     char *log = harness_server_log(&server);
     ck_assert_ptr_null(strstr(log, "secret-token-value"));
     ck_assert_ptr_null(strstr(log, "hunter2"));
