@@ -79,6 +79,10 @@ static const struct option_spec options[] = {
     {"--reminder-days", "BPA_REMINDER_DAYS", NUMBER, AT(reminder_days), 1, 365,
      "remind an employer who leaves an approved match unanswered this long; alert the "
      "coordinators after twice as long (default 3)"},
+    {"--webhook-private-addresses", "BPA_WEBHOOK_PRIVATE_ADDRESSES", FLAG, AT(webhook_private_ok),
+     0, 0,
+     "let webhooks reach loopback, private and link-local addresses (default false: public "
+     "addresses only)"},
     {"--metrics-public", "BPA_METRICS_PUBLIC", FLAG, AT(metrics_public), 0, 0,
      "serve /metrics without a credential (default true; false: coordinators only)"},
     {"--employer", NULL, STRING, AT(employer_id), 0, 0, "create-employer-user: the employer's id"},

@@ -58,6 +58,7 @@ struct bpa_config {
     unsigned long notify_interval_ms;
     unsigned long reminder_days;
     bool metrics_public;
+    bool webhook_private_ok;
     bool migrate;
     bool test_routes;
     bool help;

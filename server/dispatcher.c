@@ -1,6 +1,7 @@
 /* The notification dispatcher. */
 #include "dispatcher.h"
 
+#include "address.h"
 #include "log.h"
 
 #include <curl/curl.h>
@@ -15,7 +16,6 @@
 void bpa_webhook_signature(const char *secret, const char *timestamp, const char *body,
                            char out[72])
 {
-    unsigned char key[crypto_auth_hmacsha256_KEYBYTES] = {0};
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
     crypto_auth_hmacsha256_state state;
     crypto_auth_hmacsha256_init(&state, (const unsigned char *)secret, strlen(secret));
@@ -25,7 +25,6 @@ void bpa_webhook_signature(const char *secret, const char *timestamp, const char
     crypto_auth_hmacsha256_final(&state, mac);
     memcpy(out, "sha256=", 7);
     sodium_bin2hex(out + 7, 65, mac, sizeof mac);
-    (void)key;
 }
 
 static size_t ignore(char *data, size_t size, size_t count, void *context)
@@ -33,6 +32,20 @@ static size_t ignore(char *data, size_t size, size_t count, void *context)
     (void)data;
     (void)context;
     return size * count;
+}
+
+/* Opens the socket of a webhook connection only to a public address. The
+ * check is on the address connected to, after resolution, so a name that
+ * later resolves elsewhere cannot get around it. */
+static curl_socket_t open_public_only(void *refused, curlsocktype purpose,
+                                      struct curl_sockaddr *address)
+{
+    (void)purpose;
+    if (!bpa_address_is_public(&address->addr)) {
+        *(bool *)refused = true;
+        return CURL_SOCKET_BAD;
+    }
+    return socket(address->family, address->socktype, address->protocol);
 }
 
 /* 0, or -1 with the reason in `error`. */
@@ -67,12 +80,22 @@ static int send_webhook(const struct bpa_config *config, const json_t *item, cha
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)config->notify_timeout_s);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, ignore);
+    bool refused = false;
+    if (!config->webhook_private_ok) {
+        curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, open_public_only);
+        curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &refused);
+    }
     CURLcode rc = curl_easy_perform(curl);
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(curl);
     curl_slist_free_all(headers);
     free(body);
+    if (rc != CURLE_OK && refused) {
+        snprintf(error, size,
+                 "the webhook's address is not public (see --webhook-private-addresses)");
+        return -1;
+    }
     if (rc != CURLE_OK) {
         snprintf(error, size, "%s", curl_easy_strerror(rc));
         return -1;

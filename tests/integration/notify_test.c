@@ -411,7 +411,8 @@ START_TEST(a_killed_dispatcher_loses_nothing)
                                 " SELECT bpa_notify_match(%lld, 'match_approved')",
                                 match, match)),
         0);
-    const char *const extra[] = {"--smtp-url",
+    const char *const extra[] = {"--webhook-private-addresses", /* the receiver is 127.0.0.1 */
+                                 "--smtp-url",
                                  fmt("smtp://127.0.0.1:%d", smtp_port),
                                  "--notify-interval-ms",
                                  "100",
@@ -448,6 +449,7 @@ int main(void)
 
     harness_db_create(&db);
     const char *const extra[] = {"--migrate",
+                                 "--webhook-private-addresses",
                                  "--smtp-url",
                                  fmt("smtp://127.0.0.1:%d", smtp_port),
                                  "--notify-interval-ms",
@@ -460,15 +462,17 @@ int main(void)
     int status = 0;
     if (!harness_server_start(&server, db.url, extra, &status))
         return 2;
-    const char *const other_extra[] = {"--smtp-url",
-                                       fmt("smtp://127.0.0.1:%d", smtp_port),
-                                       "--notify-interval-ms",
-                                       "100",
-                                       "--notify-backoff-seconds",
-                                       "0",
-                                       "--notify-max-attempts",
-                                       "3",
-                                       NULL};
+    const char *const other_extra[] = {
+        "--webhook-private-addresses", /* the receiver is 127.0.0.1 */
+        "--smtp-url",
+        fmt("smtp://127.0.0.1:%d", smtp_port),
+        "--notify-interval-ms",
+        "100",
+        "--notify-backoff-seconds",
+        "0",
+        "--notify-max-attempts",
+        "3",
+        NULL};
     if (!harness_server_start(&other, db.url, other_extra, &status))
         return 2;
     coordinator = harness_login_new_account(&server, db.url, "coord@example.org", NULL);

@@ -17,5 +17,6 @@ Suite *csv_suite(void);
 Suite *auth_suite(void);
 Suite *matcher_suite(void);
 Suite *match_life_suite(void);
+Suite *address_suite(void);
 
 #endif
