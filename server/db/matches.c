@@ -33,13 +33,14 @@ const struct bpa_db_statement bpa_db_match_statements[] = {
      " approved_at = CASE WHEN $2 = 'approved' AND approved_at IS NULL THEN now()"
      " ELSE approved_at END, state = $2, employer_accepted = $3, seeker_confirmed = $4"
      " WHERE id = $1"},
-    /* $2 state, $3 placement, $4 seeker, $5 employer (only approved ones), $6 portal, $7 limit */
+    /* $2 state, $3 placement, $4 seeker, $5 employer, $6 portal, $7 limit, $8 approved ones only
+     * (what an employer may see) */
     {"match_list",
      "SELECT COALESCE(json_agg(doc ORDER BY id), '[]') FROM (SELECT id, doc FROM match_documents"
      " WHERE ($1::bigint IS NULL OR id > $1) AND ($2::text IS NULL OR state = $2)"
      " AND ($3::bigint IS NULL OR placement_id = $3) AND ($4::bigint IS NULL OR seeker_id = $4)"
-     " AND ($5::bigint IS NULL OR (employer_id = $5 AND approved_at IS NOT NULL))"
-     " AND ($6::bigint IS NULL OR portal_id = $6) ORDER BY id LIMIT $7) page"},
+     " AND ($5::bigint IS NULL OR employer_id = $5) AND ($6::bigint IS NULL OR portal_id = $6)"
+     " AND (NOT $8::boolean OR approved_at IS NOT NULL) ORDER BY id LIMIT $7) page"},
     /* what waits for a coordinator, longest waiting first; $1 limit */
     {"match_queue",
      "SELECT COALESCE(json_agg(doc ORDER BY state_since, id), '[]') FROM (SELECT id, doc,"

@@ -163,10 +163,13 @@ int bpa_handle_match_create(struct bpa_request *request)
         scored = bpa_match_json(&server->rules, server->index->vocab, &p.placement, &r);
     }
     pthread_rwlock_unlock(&server->index->lock);
-    if (status != BPA_DB_OK || !scored)
-        return bpa_reply_error(request,
-                               status != BPA_DB_OK ? bpa_error_from_db(status) : BPA_ERR_NOT_FOUND,
-                               NULL, NULL);
+    if (status != BPA_DB_OK)
+        return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
+    if (!scored) /* as a portal is answered above: ids in a body are fields */
+        return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL,
+                               json_pack("[{s:s, s:s}]", "field",
+                                         seeker_found ? "placement_id" : "seeker_id", "problem",
+                                         seeker_found ? "names no placement" : "names no seeker"));
     char score[8], *explanation = json_dumps(json_object_get(scored, "explanation"), JSON_COMPACT);
     snprintf(score, sizeof score, "%lld",
              (long long)json_integer_value(json_object_get(scored, "score")));
@@ -278,9 +281,10 @@ int bpa_handle_match_list(struct bpa_request *request)
                                 seeker,
                                 own_employer[0] ? own_employer : employer,
                                 own_portal[0] ? own_portal : NULL,
-                                page.limit};
+                                page.limit,
+                                own_employer[0] ? "true" : "false"};
         char *items = NULL;
-        enum bpa_db_status status = bpa_db_call(request->db, "match_list", 7, params, &items);
+        enum bpa_db_status status = bpa_db_call(request->db, "match_list", 8, params, &items);
         rc = status == BPA_DB_OK ? reply_matches(request, items, &page)
                                  : bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
         free(items);

@@ -167,6 +167,16 @@ START_TEST(illegal_transitions_are_refused_with_the_state)
     ck_assert_str_eq(json_string_value(json_object_get(detail, "current_state")), "applied");
     ck_assert_uint_eq(json_array_size(json_object_get(detail, "allowed_actions")), 3);
     http_response_free(&r);
+    /* a coordinator's view by employer holds applications too; ids that
+     * name nothing are a 422 for every role */
+    r = call(&first, coordinator, "GET",
+             fmt("/v1/matches?employer_id=%lld&state=applied", employer), NULL);
+    ck_assert_ptr_nonnull(strstr(r.body, fmt("\"id\":%lld,", match)));
+    http_response_free(&r);
+    r = call(&first, coordinator, "POST", "/v1/matches",
+             fmt("{\"seeker_id\":%lld,\"placement_id\":999999}", seeker));
+    ck_assert_int_eq(r.status, 422);
+    http_response_free(&r);
     /* the employer does not see the match before approval: not found, not forbidden */
     r = act(&first, employer_user, match, "{\"action\":\"accept\"}");
     ck_assert_int_eq(r.status, 404);
