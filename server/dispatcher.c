@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#define BATCH "5"
+#define BATCH_SIZE 5UL /* rows claimed per round */
 
 void bpa_webhook_signature(const char *secret, const char *timestamp, const char *body,
                            char out[72])
@@ -209,46 +209,52 @@ struct round {
     unsigned delivered, failed;
 };
 
-/* One transaction: take due rows, deliver them, record each outcome. */
-static enum bpa_db_status deliver_due(struct bpa_db_conn *conn, void *context)
+/* Claims due rows in one short statement, sends each outside any
+ * transaction, and records each outcome on its own: no lock is held while a
+ * receiver is slow, and a row whose outcome was never recorded (a crash, the
+ * database away) is due again when its claim runs out. Not OK when the
+ * claim or a record failed. */
+static enum bpa_db_status deliver_due(struct bpa_db_conn *conn, struct round *round)
 {
-    struct round *round = context;
-    round->delivered = round->failed = 0;
+    char batch[8], lease[32];
+    snprintf(batch, sizeof batch, "%lu", BATCH_SIZE);
+    snprintf(lease, sizeof lease, "%lu", (BATCH_SIZE + 1) * round->config->notify_timeout_s + 30);
     char *due_text = NULL;
-    const char *batch = BATCH;
-    enum bpa_db_status status = bpa_db_call(conn, "outbox_due", 1, &batch, &due_text);
+    enum bpa_db_status status =
+        bpa_db_call(conn, "outbox_claim", 2, (const char *const[]){batch, lease}, &due_text);
     json_t *due = due_text ? json_loads(due_text, 0, NULL) : NULL;
     free(due_text);
     size_t i;
     json_t *item;
     json_array_foreach(due, i, item)
     {
-        if (status != BPA_DB_OK)
-            break;
         char id[24], error[300] = "";
         snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(item, "id")));
         const char *channel = json_string_value(json_object_get(item, "channel"));
         int rc = strcmp(channel, "webhook") == 0
                      ? send_webhook(round->config, item, error, sizeof error)
                      : send_email(round->config, item, error, sizeof error);
+        enum bpa_db_status recorded;
         if (rc == 0) {
-            status = bpa_db_call(conn, "outbox_delivered", 1, (const char *const[]){id}, NULL);
-            round->delivered += status == BPA_DB_OK;
-            continue;
+            recorded = bpa_db_call(conn, "outbox_delivered", 1, (const char *const[]){id}, NULL);
+            round->delivered += recorded == BPA_DB_OK;
+        } else {
+            /* exponential back-off with jitter: base * 2^attempts, +-50 % */
+            long long attempts = json_integer_value(json_object_get(item, "attempts"));
+            double wait = (double)round->config->notify_backoff_s *
+                          (double)(1ULL << (attempts < 16 ? attempts : 16));
+            wait *= 0.5 + (double)randombytes_uniform(1000) / 1000.0;
+            char max[16], seconds[32];
+            snprintf(max, sizeof max, "%lu", round->config->notify_max_attempts);
+            snprintf(seconds, sizeof seconds, "%.3f", wait);
+            recorded = bpa_db_call(conn, "outbox_failed", 4,
+                                   (const char *const[]){id, error, max, seconds}, NULL);
+            round->failed += recorded == BPA_DB_OK;
+            bpa_log(BPA_LOG_WARN, "notification_failed",
+                    json_pack("{s:s, s:s, s:s}", "id", id, "channel", channel, "error", error));
         }
-        /* exponential back-off with jitter: base * 2^attempts, +-50 % */
-        long long attempts = json_integer_value(json_object_get(item, "attempts"));
-        double wait = (double)round->config->notify_backoff_s *
-                      (double)(1ULL << (attempts < 16 ? attempts : 16));
-        wait *= 0.5 + (double)randombytes_uniform(1000) / 1000.0;
-        char max[16], seconds[32];
-        snprintf(max, sizeof max, "%lu", round->config->notify_max_attempts);
-        snprintf(seconds, sizeof seconds, "%.3f", wait);
-        status = bpa_db_call(conn, "outbox_failed", 4,
-                             (const char *const[]){id, error, max, seconds}, NULL);
-        round->failed += status == BPA_DB_OK;
-        bpa_log(BPA_LOG_WARN, "notification_failed",
-                json_pack("{s:s, s:s, s:s}", "id", id, "channel", channel, "error", error));
+        if (recorded != BPA_DB_OK)
+            status = recorded;
     }
     json_decref(due);
     return status;
@@ -271,7 +277,7 @@ static void *run(void *context)
         enum bpa_db_status recorded = BPA_DB_UNAVAILABLE;
         if (bpa_db_pool_acquire(d->pool, 1000, &conn) == BPA_DB_OK) {
             bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, remind, (void *)d->config);
-            recorded = bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, deliver_due, &round);
+            recorded = deliver_due(conn, &round);
             bpa_db_pool_release(d->pool, conn);
         }
         bool busy = recorded == BPA_DB_OK && round.delivered + round.failed > 0;

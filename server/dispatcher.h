@@ -1,9 +1,10 @@
 /* The dispatcher: a thread of each daemon that delivers what the outbox
- * holds. Due rows are taken with FOR UPDATE SKIP LOCKED inside a
- * transaction that lasts until their delivery is recorded, so several
- * daemons never deliver one notification at the same time; a crash between
- * sending and recording rolls the rows back, to be sent again (at least
- * once; receivers drop duplicates by event id).
+ * holds. Due rows are claimed for a while (FOR UPDATE SKIP LOCKED, then
+ * their next attempt moved past the time a batch can take), so several
+ * daemons never deliver one notification at the same time and no lock is
+ * held during delivery; after a crash between sending and recording, the
+ * claim runs out and the row is sent again (at least once; receivers drop
+ * duplicates by event id).
  *
  * A thread rather than a process: nothing more to deploy or supervise, and
  * it shares the daemon's pool and configuration; delivery is bounded by

@@ -9,14 +9,18 @@ const struct bpa_db_statement bpa_db_notification_statements[] = {
     {"webhook_set", "INSERT INTO portal_webhooks (portal_id, url, secret) VALUES ($1, $2, $3)"
                     " ON CONFLICT (portal_id) DO UPDATE SET url = EXCLUDED.url,"
                     " secret = EXCLUDED.secret, updated_at = now()"},
-    /* up to $1 due deliveries, locked so other dispatchers skip them */
-    {"outbox_due",
-     "SELECT COALESCE(json_agg(row_to_json(due) ORDER BY due.id), '[]') FROM ("
+    /* claims up to $1 due deliveries for $2 seconds: they are not due to
+     * anyone else until then, unless recorded sooner */
+    {"outbox_claim",
+     "WITH due AS (SELECT id FROM notifications WHERE status IN ('pending', 'failed')"
+     " AND next_attempt_at <= now() AND channel <> 'feed' ORDER BY id LIMIT $1"
+     " FOR UPDATE SKIP LOCKED),"
+     " claimed AS (UPDATE notifications n SET next_attempt_at = now()"
+     " + make_interval(secs => $2::float8) FROM due WHERE n.id = due.id RETURNING n.*)"
+     " SELECT COALESCE(json_agg(row_to_json(c) ORDER BY c.id), '[]') FROM ("
      " SELECT n.id, n.event_id, n.event_type, n.channel, n.payload, n.address, n.language,"
-     " n.attempts, w.url, w.secret FROM notifications n"
-     " LEFT JOIN portal_webhooks w ON n.channel = 'webhook' AND w.portal_id = n.recipient_id"
-     " WHERE n.status IN ('pending', 'failed') AND n.next_attempt_at <= now()"
-     " AND n.channel <> 'feed' ORDER BY n.id LIMIT $1 FOR UPDATE OF n SKIP LOCKED) due"},
+     " n.attempts, w.url, w.secret FROM claimed n"
+     " LEFT JOIN portal_webhooks w ON n.channel = 'webhook' AND w.portal_id = n.recipient_id) c"},
     {"outbox_delivered", "UPDATE notifications SET status = 'delivered', delivered_at = now(),"
                          " attempts = attempts + 1, last_error = NULL WHERE id = $1"},
     /* id, error, max attempts, seconds until the next try */
