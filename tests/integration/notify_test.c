@@ -241,6 +241,26 @@ static char *email_to(const char *address, const char *subject)
     return NULL;
 }
 
+/* A daemon whose dispatcher runs often, retries at once, gives up after
+ * three attempts and may reach this test's receivers on 127.0.0.1. */
+static const char *const *daemon_args(bool migrate)
+{
+    static const char *args[12];
+    const char *const list[] = {"--webhook-private-addresses",
+                                "--smtp-url",
+                                fmt("smtp://127.0.0.1:%d", smtp_port),
+                                "--notify-interval-ms",
+                                "100",
+                                "--notify-backoff-seconds",
+                                "0",
+                                "--notify-max-attempts",
+                                "3",
+                                migrate ? "--migrate" : NULL,
+                                NULL};
+    memcpy(args, list, sizeof list);
+    return args;
+}
+
 START_TEST(the_story_notifies_both_sides)
 {
     long long match = new_match();
@@ -411,17 +431,7 @@ START_TEST(a_killed_dispatcher_loses_nothing)
                                 " SELECT bpa_notify_match(%lld, 'match_approved')",
                                 match, match)),
         0);
-    const char *const extra[] = {"--webhook-private-addresses", /* the receiver is 127.0.0.1 */
-                                 "--smtp-url",
-                                 fmt("smtp://127.0.0.1:%d", smtp_port),
-                                 "--notify-interval-ms",
-                                 "100",
-                                 "--notify-backoff-seconds",
-                                 "0",
-                                 "--notify-max-attempts",
-                                 "3",
-                                 NULL};
-    ck_assert(harness_server_start(&server, db.url, extra, &status));
+    ck_assert(harness_server_start(&server, db.url, daemon_args(false), &status));
     json_t *hook = webhook_call(match, "match_approved", true);
     ck_assert_msg(hook != NULL, "the restarted dispatcher did not deliver");
     json_decref(hook);
@@ -448,32 +458,10 @@ int main(void)
         return 2;
 
     harness_db_create(&db);
-    const char *const extra[] = {"--migrate",
-                                 "--webhook-private-addresses",
-                                 "--smtp-url",
-                                 fmt("smtp://127.0.0.1:%d", smtp_port),
-                                 "--notify-interval-ms",
-                                 "100",
-                                 "--notify-backoff-seconds",
-                                 "0",
-                                 "--notify-max-attempts",
-                                 "3",
-                                 NULL};
     int status = 0;
-    if (!harness_server_start(&server, db.url, extra, &status))
+    if (!harness_server_start(&server, db.url, daemon_args(true), &status))
         return 2;
-    const char *const other_extra[] = {
-        "--webhook-private-addresses", /* the receiver is 127.0.0.1 */
-        "--smtp-url",
-        fmt("smtp://127.0.0.1:%d", smtp_port),
-        "--notify-interval-ms",
-        "100",
-        "--notify-backoff-seconds",
-        "0",
-        "--notify-max-attempts",
-        "3",
-        NULL};
-    if (!harness_server_start(&other, db.url, other_extra, &status))
+    if (!harness_server_start(&other, db.url, daemon_args(false), &status))
         return 2;
     coordinator = harness_login_new_account(&server, db.url, "coord@example.org", NULL);
     portal_key = harness_new_portal(db.url, "Notified portal", &portal);
