@@ -304,11 +304,15 @@ static json_t *loggable(const char *text)
 static void log_request(const struct bpa_request *request, enum MHD_RequestTerminationCode how,
                         double seconds)
 {
-    json_t *fields =
-        json_pack("{s:s, s:o, s:o, s:s, s:i, s:f, s:n}", "request_id", request->id, "method",
-                  loggable(request->method), "path", loggable(request->path), "route",
-                  request->route ? request->route->pattern : "unmatched", "status",
-                  (int)request->status, "duration_ms", seconds * 1000.0, "principal");
+    /* who: "role:id" (the account, or the portal's API key), never a secret */
+    const struct bpa_principal *who = &request->principal;
+    char principal[48];
+    snprintf(principal, sizeof principal, "%s:%lld", bpa_role_name(who->role), who->id);
+    json_t *fields = json_pack("{s:s, s:o, s:o, s:s, s:i, s:f, s:s?}", "request_id", request->id,
+                               "method", loggable(request->method), "path", loggable(request->path),
+                               "route", request->route ? request->route->pattern : "unmatched",
+                               "status", (int)request->status, "duration_ms", seconds * 1000.0,
+                               "principal", who->role == BPA_ROLE_ANONYMOUS ? NULL : principal);
     if (how != MHD_REQUEST_TERMINATED_COMPLETED_OK)
         json_object_set_new(fields, "aborted", json_true());
     bpa_log(BPA_LOG_INFO, "request", fields);

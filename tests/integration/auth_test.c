@@ -212,6 +212,9 @@ START_TEST(no_secret_reaches_a_log_line_or_a_response)
     ck_assert_ptr_null(strstr(log, password));
     ck_assert_ptr_null(strstr(log, "a wrong password"));
     ck_assert_ptr_null(strstr(log, "Bearer"));
+    /* but it says who called, by role and id */
+    ck_assert_ptr_nonnull(strstr(log, "\"principal\":\"coordinator:"));
+    ck_assert_ptr_nonnull(strstr(log, "\"principal\":\"portal:"));
     free(log);
     char stored[256];
     ck_assert(harness_db_value(
