@@ -96,6 +96,29 @@ static int refuse_login(struct bpa_request *request, const char *account_subject
     return bpa_reply_error(request, BPA_ERR_INVALID_CREDENTIALS, NULL, NULL);
 }
 
+struct session_start {
+    const struct bpa_request *request;
+    const char *token_hash, *account, *lifetime, *account_subject;
+    char *expires; /* out */
+};
+
+/* The session, the cleared failures and the audit row together: a session
+ * without its audit row is never left behind. */
+static enum bpa_db_status start_session(struct bpa_db_conn *conn, void *context)
+{
+    struct session_start *s = context;
+    free(s->expires); /* from an attempt that was rolled back */
+    s->expires = NULL;
+    const char *session[] = {s->token_hash, s->account, s->lifetime};
+    enum bpa_db_status status = bpa_db_call(conn, "session_create", 3, session, &s->expires);
+    if (status == BPA_DB_OK)
+        status = bpa_db_call(conn, "login_failures_clear", 1,
+                             (const char *const[]){s->account_subject}, NULL);
+    if (status == BPA_DB_OK)
+        status = bpa_access_audit(conn, s->request, "login", "account", s->account, NULL);
+    return status;
+}
+
 int bpa_handle_login(struct bpa_request *request)
 {
     const struct bpa_config *config = request->server->config;
@@ -157,21 +180,15 @@ int bpa_handle_login(struct bpa_request *request)
     }
     bpa_token_new(BPA_SESSION_PREFIX, token);
     bpa_token_hash(token, token_hash);
-    char *expires = NULL;
-    const char *session[] = {token_hash, id, lifetime};
+    struct session_start start = {request, token_hash, id, lifetime, account_subject, NULL};
+    request->principal.id = account_id; /* the audit row's actor */
     if (status == BPA_DB_OK)
-        status = bpa_db_call(request->db, "session_create", 3, session, &expires);
-    if (status == BPA_DB_OK)
-        status = bpa_db_call(request->db, "login_failures_clear", 1,
-                             (const char *const[]){account_subject}, NULL);
+        status = bpa_db_transaction(request->db, BPA_DB_READ_COMMITTED, start_session, &start);
+    char *expires = start.expires;
     json_t *principal =
         json_pack("{s:O, s:I, s:O}", "role", json_object_get(account, "role"), "account_id",
                   (json_int_t)account_id, "employer_id", json_object_get(account, "employer_id"));
     json_decref(account);
-    if (status == BPA_DB_OK) {
-        request->principal.id = account_id;
-        status = bpa_access_audit(request->db, request, "login", "account", id, NULL);
-    }
     int rc;
     if (status != BPA_DB_OK || !expires) {
         json_decref(principal);
