@@ -39,27 +39,39 @@ static int by_id(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static uint32_t id_of(struct bpa_vocab *vocab, const char *text, bool add)
+/* A text the vocabulary does not know (a row read for one request, without
+ * adding to the shared vocabulary) gets its side's own id, so that two
+ * unknown texts never count as equal: an unknown required skill or
+ * certificate is missing, never matched by some other unknown one. */
+#define UNKNOWN_TO_PLACEMENT UINT32_MAX
+#define UNKNOWN_TO_SEEKER    (UINT32_MAX - 1)
+
+static uint32_t id_of(struct bpa_vocab *vocab, const char *text, bool add, uint32_t unknown)
 {
-    return text && *text ? bpa_vocab_id(vocab, text, add) : 0;
+    if (!text || !*text)
+        return 0;
+    uint32_t id = bpa_vocab_id(vocab, text, add);
+    return id ? id : unknown;
 }
 
 /* Certificate codes share the vocabulary, kept apart by a prefix. */
-static uint32_t certificate_id(struct bpa_vocab *vocab, const char *code, bool add)
+static uint32_t certificate_id(struct bpa_vocab *vocab, const char *code, bool add,
+                               uint32_t unknown)
 {
     char key[64];
     snprintf(key, sizeof key, "cert:%s", code);
-    return bpa_vocab_id(vocab, key, add);
+    return id_of(vocab, key, add, unknown);
 }
 
 static unsigned read_ids(struct bpa_vocab *vocab, const char *text, bool certificates, bool add,
-                         uint32_t *out, unsigned max)
+                         uint32_t unknown, uint32_t *out, unsigned max)
 {
     char *copy = text ? strdup(text) : NULL, *items[BPA_MATCH_MAX_SKILLS];
     unsigned n =
         copy ? split(copy, items, max < BPA_MATCH_MAX_SKILLS ? max : BPA_MATCH_MAX_SKILLS) : 0;
     for (unsigned i = 0; i < n; i++)
-        out[i] = certificates ? certificate_id(vocab, items[i], add) : id_of(vocab, items[i], add);
+        out[i] = certificates ? certificate_id(vocab, items[i], add, unknown)
+                              : id_of(vocab, items[i], add, unknown);
     qsort(out, n, sizeof *out, by_id);
     free(copy);
     return n;
@@ -81,9 +93,10 @@ static void read_placement(const char *const *v, struct bpa_vocab *vocab, bool a
     p->start = v[6] ? atoi(v[6]) : 0;
     p->end = v[7] ? atoi(v[7]) : 0;
     p->min_dutch_level = (uint8_t)(v[8] ? atoi(v[8]) : 0);
-    p->certificate_count = (uint16_t)read_ids(vocab, v[9], true, add, h->certificates, 32);
+    const uint32_t unknown = UNKNOWN_TO_PLACEMENT;
+    p->certificate_count = (uint16_t)read_ids(vocab, v[9], true, add, unknown, h->certificates, 32);
     p->certificates = h->certificates;
-    p->occupation = id_of(vocab, v[10], add);
+    p->occupation = id_of(vocab, v[10], add, unknown);
     char *copy = v[11] ? strdup(v[11]) : NULL, *items[BPA_MATCH_MAX_SKILLS];
     unsigned n = copy ? split(copy, items, BPA_MATCH_MAX_SKILLS) : 0;
     for (unsigned i = 0; i < n; i++) {
@@ -92,7 +105,7 @@ static void read_placement(const char *const *v, struct bpa_vocab *vocab, bool a
         if (level)
             *level++ = '\0';
         h->required[i] =
-            (struct bpa_required_skill){.skill = id_of(vocab, items[i], add),
+            (struct bpa_required_skill){.skill = id_of(vocab, items[i], add, unknown),
                                         .min_level = (uint8_t)(level ? atoi(level) : 1),
                                         .essential = essential && essential[1] == '1'};
     }
@@ -100,7 +113,8 @@ static void read_placement(const char *const *v, struct bpa_vocab *vocab, bool a
     qsort(h->required, n, sizeof h->required[0], by_id);
     p->required = h->required;
     p->required_count = (uint16_t)n;
-    p->taught_count = (uint16_t)read_ids(vocab, v[12], false, add, h->taught, BPA_MATCH_MAX_SKILLS);
+    p->taught_count =
+        (uint16_t)read_ids(vocab, v[12], false, add, unknown, h->taught, BPA_MATCH_MAX_SKILLS);
     p->taught = h->taught;
 }
 
@@ -120,7 +134,9 @@ static void read_seeker(const char *const *v, struct bpa_vocab *vocab, bool add,
     s->available_from = v[7] ? atoi(v[7]) : 0;
     s->available_until = v[8] ? atoi(v[8]) : BPA_NO_END_DAY;
     s->dutch_level = (uint8_t)(v[9] ? atoi(v[9]) : 0);
-    s->certificate_count = (uint16_t)read_ids(vocab, v[10], true, add, h->certificates, 32);
+    const uint32_t unknown = UNKNOWN_TO_SEEKER;
+    s->certificate_count =
+        (uint16_t)read_ids(vocab, v[10], true, add, unknown, h->certificates, 32);
     s->certificates = h->certificates;
     char *copy = v[11] ? strdup(v[11]) : NULL, *items[BPA_MATCH_MAX_SKILLS];
     unsigned n = copy ? split(copy, items, BPA_MATCH_MAX_SKILLS) : 0;
@@ -128,14 +144,15 @@ static void read_seeker(const char *const *v, struct bpa_vocab *vocab, bool add,
         char *level = strchr(items[i], PART_SEPARATOR);
         if (level)
             *level++ = '\0';
-        h->skills[i] = (struct bpa_seeker_skill){.skill = id_of(vocab, items[i], add),
+        h->skills[i] = (struct bpa_seeker_skill){.skill = id_of(vocab, items[i], add, unknown),
                                                  .level = (uint8_t)(level ? atoi(level) : 1)};
     }
     free(copy);
     qsort(h->skills, n, sizeof h->skills[0], by_id);
     s->skills = h->skills;
     s->skill_count = (uint16_t)n;
-    s->goal_count = (uint16_t)read_ids(vocab, v[12], false, add, h->goals, BPA_MATCH_MAX_SKILLS);
+    s->goal_count =
+        (uint16_t)read_ids(vocab, v[12], false, add, unknown, h->goals, BPA_MATCH_MAX_SKILLS);
     s->goals = h->goals;
 }
 
@@ -240,8 +257,10 @@ static void heard(const char *payload, void *context)
         return;
     const char *id = strchr(payload, ':') + 1;
     struct bpa_db_conn *conn;
-    if (bpa_db_pool_acquire(index->pool, 10000, &conn) != BPA_DB_OK)
-        return; /* the reload after the next reconnect catches up */
+    if (bpa_db_pool_acquire(index->pool, 10000, &conn) != BPA_DB_OK) {
+        index->missed_a_change = true; /* follow() reloads */
+        return;
+    }
     static struct bpa_placement_holder p;
     static struct bpa_seeker_holder s;
     struct one_row one = {.vocab = index->vocab,
@@ -267,6 +286,8 @@ static void heard(const char *payload, void *context)
     bpa_db_pool_release(index->pool, conn);
     if (status == BPA_DB_OK)
         atomic_fetch_add(&index->changes_applied, 1);
+    else
+        index->missed_a_change = true;
 }
 
 static void pause_a_second(struct bpa_match_index *index)
@@ -294,6 +315,14 @@ static void *follow(void *context)
                 continue;
             }
         }
+        if (index->missed_a_change) { /* a change could not be read: read everything */
+            bpa_log(BPA_LOG_WARN, "match_index_missed_a_change",
+                    json_pack("{s:s}", "message", "reloading the index"));
+            index->missed_a_change = reload(index) != 0;
+            if (index->missed_a_change)
+                pause_a_second(index);
+            continue;
+        }
         if (bpa_db_listener_wait(listener, 500, heard, index) != 0) {
             bpa_log(BPA_LOG_WARN, "match_index_listener_lost",
                     json_pack("{s:s}", "message", "reconnecting, then reloading the index"));
@@ -312,6 +341,7 @@ int bpa_match_index_start(struct bpa_match_index *index, const char *url, struct
     index->url = url;
     index->pool = pool;
     atomic_store(&index->stop, false);
+    index->missed_a_change = false;
     index->listening = bpa_db_listener_open(url, CHANNEL);
     if (!index->vocab || !index->listening || reload(index) != 0) {
         bpa_log(BPA_LOG_ERROR, "match_index_failed",

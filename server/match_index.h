@@ -26,6 +26,7 @@ struct bpa_match_index {
     pthread_t listener;
     struct bpa_db_listener *listening; /* handed from start to the thread */
     atomic_bool stop;
+    bool missed_a_change; /* listener thread only: reload before listening on */
     atomic_uint_fast64_t changes_applied, reloads;
 };
 
@@ -36,7 +37,7 @@ void bpa_match_index_stop(struct bpa_match_index *index);
 /* A profile read from the database whatever its status, for the side of a
  * ranking that is not scanned. The arrays live in `holder`; ids come from
  * the index's vocabulary (call with the lock held for reading: unknown URIs
- * get id 0, which matches nothing). BPA_DB_OK with *found false when there
+ * get an id of their side's own, which matches nothing). BPA_DB_OK with *found false when there
  * is no such row. */
 struct bpa_placement_holder {
     struct bpa_placement placement;

@@ -39,16 +39,20 @@ static bool read_query(struct bpa_request *request, struct rank_query *q, json_t
     return json_array_size(details) == 0;
 }
 
-/* Excluded placements for a seeker, nearest first, up to `limit`. */
+/* Excluded placements for a seeker, nearest first (then by id, so that
+ * every daemon answers alike), up to `limit`. */
 struct excluded {
     size_t position;
     double distance_km;
+    int64_t id;
 };
 
 static int nearest_first(const void *a, const void *b)
 {
     const struct excluded *x = a, *y = b;
-    return x->distance_km < y->distance_km ? -1 : x->distance_km > y->distance_km;
+    if (x->distance_km != y->distance_km)
+        return x->distance_km < y->distance_km ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
 }
 
 static json_t *excluded_placements(const struct bpa_server *server, const struct bpa_seeker *seeker,
@@ -61,7 +65,7 @@ static json_t *excluded_placements(const struct bpa_server *server, const struct
         struct bpa_match_result r;
         bpa_match_evaluate(&server->rules, seeker, &placements->items[i], &r);
         if (r.failed)
-            found[n++] = (struct excluded){i, r.distance_km};
+            found[n++] = (struct excluded){i, r.distance_km, placements->items[i].id};
     }
     if (found)
         qsort(found, n, sizeof *found, nearest_first);

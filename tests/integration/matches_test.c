@@ -195,6 +195,37 @@ START_TEST(one_pair_is_explained_even_when_excluded)
 }
 END_TEST
 
+/* Neither side in the index (a paused seeker, a draft placement), each with
+ * a skill no indexed item has: two different unknown skills must not count
+ * as the same one. */
+START_TEST(two_unknown_skills_are_not_the_same_skill)
+{
+    ck_assert_int_eq(harness_db_sql(&db, "INSERT INTO skills (uri, label_en, skill_type) VALUES"
+                                         " ('" SKILL "rare-a', 'rare a', 'skill/competence'),"
+                                         " ('" SKILL "rare-b', 'rare b', 'skill/competence')"),
+                     0);
+    long long paused = created(
+        call(&first, portal_key, "POST", "/v1/seekers",
+             "{\"name\":\"Ilse\",\"postcode\":\"2522\",\"status\":\"paused\","
+             "\"availability\":[{\"day\":\"mon\",\"from\":\"07:00\",\"to\":\"17:00\"}],"
+             "\"available_from\":\"2027-01-01\",\"max_hours_per_week\":24,\"max_travel_km\":10,"
+             "\"skills\":[{\"uri\":\"" SKILL "rare-a\",\"level\":5}],\"consent\":{\"purpose\":"
+             "\"matching\",\"text_version\":\"1\",\"given_at\":\"2026-11-01T10:00:00Z\"}}"));
+    long long draft =
+        created(call(&first, coordinator, "POST", "/v1/placements", placement_body("rare-b")));
+    /* a daemon started now has never heard of either skill */
+    struct harness_server fresh;
+    int status = 0;
+    ck_assert(harness_server_start(&fresh, db.url, NULL, &status));
+    struct http_response r =
+        call(&fresh, coordinator, "GET", fmt("/v1/seekers/%lld/matches/%lld", paused, draft), NULL);
+    harness_server_stop(&fresh, SIGTERM);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_nonnull(strstr(r.body, "\"essential_skill\""));
+    http_response_free(&r);
+}
+END_TEST
+
 START_TEST(a_lost_listener_reconnects_and_reloads)
 {
     /* Cut every daemon's listening connection, change the data while they
@@ -260,6 +291,7 @@ int main(void)
     tcase_add_test(tc, rankings_follow_changes_through_either_daemon);
     tcase_add_test(tc, candidates_are_pseudonymous_for_employers);
     tcase_add_test(tc, one_pair_is_explained_even_when_excluded);
+    tcase_add_test(tc, two_unknown_skills_are_not_the_same_skill);
     tcase_add_test(tc, a_lost_listener_reconnects_and_reloads);
     suite_add_tcase(s, tc);
     int failed = harness_run_suite(s);
