@@ -25,9 +25,18 @@ if [[ -z "$url" ]]; then
     BPA_PG_FSYNC=off scripts/pg-local.sh start "$work/pg" >/dev/null
     url=$(scripts/pg-local.sh url "$work/pg")
 fi
-build/bpa-server migrate --database-url "$url" 2>/dev/null
+# Quiet unless they fail: then their output says why.
+if ! out=$(build/bpa-server migrate --database-url "$url" 2>&1); then
+    echo "bench: migrating the benchmark database failed:" >&2
+    echo "$out" >&2
+    exit 1
+fi
 unzip -o -q "$zip" skills_en.csv -d "$work"
-build/bpa-server import-skills "$work/skills_en.csv" --database-url "$url" >/dev/null 2>&1
+if ! out=$(build/bpa-server import-skills "$work/skills_en.csv" --database-url "$url" 2>&1); then
+    echo "bench: importing the ESCO skills failed:" >&2
+    echo "$out" | tail -5 >&2
+    exit 1
+fi
 
 echo "# bpa matcher benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo
