@@ -1,4 +1,5 @@
 /* The daemon's matcher index. */
+#define _GNU_SOURCE /* pthread_rwlockattr_setkind_np */
 #include "match_index.h"
 
 #include "log.h"
@@ -336,7 +337,13 @@ static void *follow(void *context)
 
 int bpa_match_index_start(struct bpa_match_index *index, const char *url, struct bpa_db_pool *pool)
 {
-    pthread_rwlock_init(&index->lock, NULL);
+    /* Writers first: otherwise overlapping rankings could keep the
+     * listener from applying changes indefinitely. */
+    pthread_rwlockattr_t prefer_writer;
+    pthread_rwlockattr_init(&prefer_writer);
+    pthread_rwlockattr_setkind_np(&prefer_writer, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&index->lock, &prefer_writer);
+    pthread_rwlockattr_destroy(&prefer_writer);
     index->vocab = bpa_vocab_new();
     index->url = url;
     index->pool = pool;

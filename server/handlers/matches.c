@@ -182,15 +182,9 @@ int bpa_handle_placement_candidates(struct bpa_request *request)
             const struct bpa_seeker *s = bpa_seeker_index_find(&index->seekers, ranked[i].id);
             struct bpa_match_result r;
             bpa_match_evaluate(&server->rules, s, &placement.placement, &r);
-            json_t *item;
-            if (pseudonymous) {
-                char seeker_id[24];
-                snprintf(seeker_id, sizeof seeker_id, "%lld", (long long)s->id);
-                json_t *profile = bpa_seeker_profile(request->db, seeker_id);
-                item = json_pack("{s:o}", "candidate", profile ? profile : json_null());
-            } else {
-                item = json_pack("{s:I}", "seeker_id", (json_int_t)s->id);
-            }
+            /* employers' profiles are read after the lock is released */
+            json_t *item = pseudonymous ? json_pack("{s:n}", "candidate")
+                                        : json_pack("{s:I}", "seeker_id", (json_int_t)s->id);
             json_object_update_new(
                 item, bpa_match_json(&server->rules, index->vocab, &placement.placement, &r));
             json_array_append_new(items, item);
@@ -199,6 +193,16 @@ int bpa_handle_placement_candidates(struct bpa_request *request)
     }
     pthread_rwlock_unlock(&index->lock);
     free(ranked);
+    size_t i;
+    json_t *item;
+    json_array_foreach(pseudonymous ? items : NULL, i, item)
+    {
+        char seeker_id[24];
+        snprintf(seeker_id, sizeof seeker_id, "%lld",
+                 (long long)json_integer_value(json_array_get(seen, i)));
+        json_t *profile = bpa_seeker_profile(request->db, seeker_id);
+        json_object_set_new(item, "candidate", profile ? profile : json_null());
+    }
     if (status == BPA_DB_OK && found)
         status = bpa_access_audit(request->db, request, "placement.candidates", "placement", id,
                                   json_pack("{s:O}", "seeker_ids", seen));
