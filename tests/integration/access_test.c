@@ -29,12 +29,7 @@ static long long employer_a, employer_b, portal_a, portal_b, placement_open, pla
 static struct http_response call_as(const char *token, const char *method, const char *path,
                                     const char *body)
 {
-    char bearer[128];
-    const char *headers[] = {"Content-Type: application/json",
-                             token ? harness_bearer(token, bearer, sizeof bearer) : NULL, NULL};
-    struct http_response r;
-    http_call(&server, method, path, body ? headers : headers + 1, body, &r);
-    return r;
+    return http_call_as(&server, token, method, path, body);
 }
 
 static long long create(const char *path, const char *body)
@@ -423,13 +418,7 @@ int main(void)
     int status = 0;
     if (!harness_server_start(&server, db.url, extra, &status))
         return 2;
-    FILE *f = fopen("tests/integration/fixtures/reference.sql", "r");
-    static char fixture[1 << 16];
-    size_t n = f ? fread(fixture, 1, sizeof fixture - 1, f) : 0;
-    if (f)
-        fclose(f);
-    fixture[n] = '\0';
-    if (!n || harness_db_sql(&db, fixture) != 0)
+    if (harness_db_sql_file(&db, "tests/integration/fixtures/reference.sql") != 0)
         return 2;
 
     tokens[COORDINATOR] = harness_login_new_account(&server, db.url, "coord@example.org", NULL);

@@ -371,12 +371,8 @@ int main(void)
     suite_add_tcase(s, tc);
     int failed = harness_run_suite(s);
 
-    int stopped = harness_server_stop(&server, SIGTERM);
-    if (!WIFEXITED(stopped) || WEXITSTATUS(stopped) != 0) {
-        fprintf(stderr, "bpa-server did not exit 0 on SIGTERM (status %d); log %s\n", stopped,
-                server.log_path);
+    if (!harness_server_stop_cleanly(&server))
         failed++;
-    }
     harness_db_destroy(&db);
     curl_global_cleanup();
     return failed ? 1 : 0;

@@ -21,17 +21,6 @@ static struct harness_server first, second;
 static char *coordinator, *employer_user, *portal_key;
 static long long employer, seeker, portal;
 
-static struct http_response call(const struct harness_server *server, const char *token,
-                                 const char *method, const char *path, const char *body)
-{
-    char bearer[128];
-    const char *headers[] = {"Content-Type: application/json",
-                             harness_bearer(token, bearer, sizeof bearer), NULL};
-    struct http_response r;
-    http_call(server, method, path, body ? headers : headers + 1, body, &r);
-    return r;
-}
-
 static long long created(struct http_response r)
 {
     if (r.status != 201 && r.status != 200) { /* also used before the tests run */
@@ -47,8 +36,8 @@ static long long created(struct http_response r)
 static json_t *item_for(const struct harness_server *server, long long placement, const char *list,
                         const char *query)
 {
-    struct http_response r =
-        call(server, coordinator, "GET", fmt("/v1/seekers/%lld/matches%s", seeker, query), NULL);
+    struct http_response r = http_call_as(server, coordinator, "GET",
+                                          fmt("/v1/seekers/%lld/matches%s", seeker, query), NULL);
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
     json_t *found = NULL;
     size_t i;
@@ -86,10 +75,10 @@ static const char *placement_body(const char *skill)
 
 START_TEST(rankings_follow_changes_through_either_daemon)
 {
-    long long placement =
-        created(call(&second, coordinator, "POST", "/v1/placements", placement_body("solder")));
-    struct http_response r =
-        call(&second, coordinator, "POST", fmt("/v1/placements/%lld/open", placement), NULL);
+    long long placement = created(
+        http_call_as(&second, coordinator, "POST", "/v1/placements", placement_body("solder")));
+    struct http_response r = http_call_as(&second, coordinator, "POST",
+                                          fmt("/v1/placements/%lld/open", placement), NULL);
     http_response_free(&r);
     ck_assert_msg(wait_until_ranked(&first, placement, true),
                   "a placement opened through the second daemon never ranked on the first");
@@ -108,9 +97,9 @@ START_TEST(rankings_follow_changes_through_either_daemon)
     json_decref(item);
 
     /* edited to need a skill the seeker lacks: excluded, and says why */
-    r = call(&second, coordinator, "PATCH", fmt("/v1/placements/%lld", placement),
-             fmt("{\"required_skills\":[{\"uri\":\"" SKILL "ladder\",\"min_level\":2,"
-                 "\"essential\":true}]}"));
+    r = http_call_as(&second, coordinator, "PATCH", fmt("/v1/placements/%lld", placement),
+                     fmt("{\"required_skills\":[{\"uri\":\"" SKILL "ladder\",\"min_level\":2,"
+                         "\"essential\":true}]}"));
     ck_assert_int_eq(r.status, 200);
     http_response_free(&r);
     ck_assert(wait_until_ranked(&first, placement, false));
@@ -121,12 +110,13 @@ START_TEST(rankings_follow_changes_through_either_daemon)
     json_decref(item);
 
     /* and back; then closed through the first, gone from the second */
-    r = call(&second, coordinator, "PATCH", fmt("/v1/placements/%lld", placement),
-             fmt("{\"required_skills\":[{\"uri\":\"" SKILL "solder\",\"min_level\":2}]}"));
+    r = http_call_as(&second, coordinator, "PATCH", fmt("/v1/placements/%lld", placement),
+                     fmt("{\"required_skills\":[{\"uri\":\"" SKILL "solder\",\"min_level\":2}]}"));
     http_response_free(&r);
     ck_assert(wait_until_ranked(&first, placement, true));
     ck_assert(wait_until_ranked(&second, placement, true));
-    r = call(&first, coordinator, "POST", fmt("/v1/placements/%lld/close", placement), NULL);
+    r = http_call_as(&first, coordinator, "POST", fmt("/v1/placements/%lld/close", placement),
+                     NULL);
     ck_assert_int_eq(r.status, 200);
     http_response_free(&r);
     ck_assert(wait_until_ranked(&second, placement, false));
@@ -135,20 +125,22 @@ END_TEST
 
 START_TEST(candidates_are_pseudonymous_for_employers)
 {
-    long long placement =
-        created(call(&first, coordinator, "POST", "/v1/placements", placement_body("solder")));
+    long long placement = created(
+        http_call_as(&first, coordinator, "POST", "/v1/placements", placement_body("solder")));
     struct http_response r =
-        call(&first, coordinator, "POST", fmt("/v1/placements/%lld/open", placement), NULL);
+        http_call_as(&first, coordinator, "POST", fmt("/v1/placements/%lld/open", placement), NULL);
     http_response_free(&r);
     ck_assert(wait_until_ranked(&first, placement, true));
 
-    r = call(&first, coordinator, "GET", fmt("/v1/placements/%lld/candidates", placement), NULL);
+    r = http_call_as(&first, coordinator, "GET", fmt("/v1/placements/%lld/candidates", placement),
+                     NULL);
     ck_assert_int_eq(r.status, 200);
     json_t *top = json_array_get(json_object_get(r.json, "items"), 0);
     ck_assert_int_eq(json_integer_value(json_object_get(top, "seeker_id")), seeker);
     http_response_free(&r);
 
-    r = call(&first, employer_user, "GET", fmt("/v1/placements/%lld/candidates", placement), NULL);
+    r = http_call_as(&first, employer_user, "GET", fmt("/v1/placements/%lld/candidates", placement),
+                     NULL);
     ck_assert_int_eq(r.status, 200);
     top = json_array_get(json_object_get(r.json, "items"), 0);
     ck_assert_ptr_null(json_object_get(top, "seeker_id"));
@@ -163,10 +155,10 @@ END_TEST
 
 START_TEST(one_pair_is_explained_even_when_excluded)
 {
-    long long placement =
-        created(call(&first, coordinator, "POST", "/v1/placements", placement_body("ladder")));
-    struct http_response r = call(&first, coordinator, "GET",
-                                  fmt("/v1/seekers/%lld/matches/%lld", seeker, placement), NULL);
+    long long placement = created(
+        http_call_as(&first, coordinator, "POST", "/v1/placements", placement_body("ladder")));
+    struct http_response r = http_call_as(
+        &first, coordinator, "GET", fmt("/v1/seekers/%lld/matches/%lld", seeker, placement), NULL);
     ck_assert_int_eq(r.status, 200);
     ck_assert(json_is_false(json_object_get(r.json, "eligible")));
     json_t *why = json_object_get(r.json, "excluded_by");
@@ -177,18 +169,18 @@ START_TEST(one_pair_is_explained_even_when_excluded)
     http_response_free(&r);
 
     /* a portal sees its own seeker against open placements only */
-    r = call(&first, portal_key, "GET", fmt("/v1/seekers/%lld/matches/%lld", seeker, placement),
-             NULL);
+    r = http_call_as(&first, portal_key, "GET",
+                     fmt("/v1/seekers/%lld/matches/%lld", seeker, placement), NULL);
     ck_assert_int_eq(r.status, 404);
     http_response_free(&r);
-    r = call(&first, portal_key, "GET", fmt("/v1/seekers/%lld/matches", seeker), NULL);
+    r = http_call_as(&first, portal_key, "GET", fmt("/v1/seekers/%lld/matches", seeker), NULL);
     ck_assert_int_eq(r.status, 200);
     http_response_free(&r);
 
     const char *bad[] = {"?min_score=101", "?limit=0", "?within_km=-1", "?include_excluded=yes"};
     for (size_t i = 0; i < 4; i++) {
-        r = call(&first, coordinator, "GET", fmt("/v1/seekers/%lld/matches%s", seeker, bad[i]),
-                 NULL);
+        r = http_call_as(&first, coordinator, "GET",
+                         fmt("/v1/seekers/%lld/matches%s", seeker, bad[i]), NULL);
         ck_assert_int_eq(r.status, 422);
         http_response_free(&r);
     }
@@ -204,21 +196,21 @@ START_TEST(two_unknown_skills_are_not_the_same_skill)
                                          " ('" SKILL "rare-a', 'rare a', 'skill/competence'),"
                                          " ('" SKILL "rare-b', 'rare b', 'skill/competence')"),
                      0);
-    long long paused = created(
-        call(&first, portal_key, "POST", "/v1/seekers",
-             "{\"name\":\"Ilse\",\"postcode\":\"2522\",\"status\":\"paused\","
-             "\"availability\":[{\"day\":\"mon\",\"from\":\"07:00\",\"to\":\"17:00\"}],"
-             "\"available_from\":\"2027-01-01\",\"max_hours_per_week\":24,\"max_travel_km\":10,"
-             "\"skills\":[{\"uri\":\"" SKILL "rare-a\",\"level\":5}],\"consent\":{\"purpose\":"
-             "\"matching\",\"text_version\":\"1\",\"given_at\":\"2026-11-01T10:00:00Z\"}}"));
-    long long draft =
-        created(call(&first, coordinator, "POST", "/v1/placements", placement_body("rare-b")));
+    long long paused = created(http_call_as(
+        &first, portal_key, "POST", "/v1/seekers",
+        "{\"name\":\"Ilse\",\"postcode\":\"2522\",\"status\":\"paused\","
+        "\"availability\":[{\"day\":\"mon\",\"from\":\"07:00\",\"to\":\"17:00\"}],"
+        "\"available_from\":\"2027-01-01\",\"max_hours_per_week\":24,\"max_travel_km\":10,"
+        "\"skills\":[{\"uri\":\"" SKILL "rare-a\",\"level\":5}],\"consent\":{\"purpose\":"
+        "\"matching\",\"text_version\":\"1\",\"given_at\":\"2026-11-01T10:00:00Z\"}}"));
+    long long draft = created(
+        http_call_as(&first, coordinator, "POST", "/v1/placements", placement_body("rare-b")));
     /* a daemon started now has never heard of either skill */
     struct harness_server fresh;
     int status = 0;
     ck_assert(harness_server_start(&fresh, db.url, NULL, &status));
-    struct http_response r =
-        call(&fresh, coordinator, "GET", fmt("/v1/seekers/%lld/matches/%lld", paused, draft), NULL);
+    struct http_response r = http_call_as(
+        &fresh, coordinator, "GET", fmt("/v1/seekers/%lld/matches/%lld", paused, draft), NULL);
     harness_server_stop(&fresh, SIGTERM);
     ck_assert_int_eq(r.status, 200);
     ck_assert_ptr_nonnull(strstr(r.body, "\"essential_skill\""));
@@ -234,10 +226,10 @@ START_TEST(a_lost_listener_reconnects_and_reloads)
                                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                                     " WHERE query LIKE 'LISTEN%' AND datname = current_database()"),
                      0);
-    long long placement =
-        created(call(&first, coordinator, "POST", "/v1/placements", placement_body("solder")));
+    long long placement = created(
+        http_call_as(&first, coordinator, "POST", "/v1/placements", placement_body("solder")));
     struct http_response r =
-        call(&first, coordinator, "POST", fmt("/v1/placements/%lld/open", placement), NULL);
+        http_call_as(&first, coordinator, "POST", fmt("/v1/placements/%lld/open", placement), NULL);
     http_response_free(&r);
     ck_assert(wait_until_ranked(&first, placement, true));
     ck_assert(wait_until_ranked(&second, placement, true));
@@ -257,33 +249,27 @@ int main(void)
     if (!harness_server_start(&first, db.url, migrate, &status) ||
         !harness_server_start(&second, db.url, NULL, &status))
         return 2;
-    FILE *f = fopen("tests/integration/fixtures/reference.sql", "r");
-    static char fixture[1 << 16];
-    size_t n = f ? fread(fixture, 1, sizeof fixture - 1, f) : 0;
-    if (f)
-        fclose(f);
-    fixture[n] = '\0';
-    if (!n || harness_db_sql(&db, fixture) != 0)
+    if (harness_db_sql_file(&db, "tests/integration/fixtures/reference.sql") != 0)
         return 2;
     coordinator = harness_login_new_account(&first, db.url, "coord@example.org", NULL);
     portal_key = harness_new_portal(db.url, "Ranking portal", &portal);
-    employer = created(call(&first, coordinator, "POST", "/v1/employers",
-                            "{\"kvk_number\":\"55555555\",\"name\":\"Leidingwerk BV\","
-                            "\"postcode\":\"2516\"}"));
+    employer = created(http_call_as(&first, coordinator, "POST", "/v1/employers",
+                                    "{\"kvk_number\":\"55555555\",\"name\":\"Leidingwerk BV\","
+                                    "\"postcode\":\"2516\"}"));
     struct http_response r =
-        call(&first, coordinator, "PUT", fmt("/v1/employers/%lld/verified", employer),
-             "{\"verified\":true}");
+        http_call_as(&first, coordinator, "PUT", fmt("/v1/employers/%lld/verified", employer),
+                     "{\"verified\":true}");
     http_response_free(&r);
     employer_user =
         harness_login_new_account(&first, db.url, "boss@example.org", fmt("%lld", employer));
-    seeker = created(
-        call(&first, portal_key, "POST", "/v1/seekers",
-             "{\"name\":\"Samira\",\"email\":\"samira@example.org\",\"postcode\":\"2522\","
-             "\"availability\":[{\"day\":\"mon\",\"from\":\"07:00\",\"to\":\"17:00\"}],"
-             "\"available_from\":\"2027-01-01\",\"max_hours_per_week\":24,\"max_travel_km\":10,"
-             "\"skills\":[{\"uri\":\"" SKILL "solder\",\"level\":3}],\"learning_goals\":[\"" SKILL
-             "wiring\"],\"consent\":{\"purpose\":\"matching\",\"text_version\":\"1\","
-             "\"given_at\":\"2026-11-01T10:00:00Z\"}}"));
+    seeker = created(http_call_as(
+        &first, portal_key, "POST", "/v1/seekers",
+        "{\"name\":\"Samira\",\"email\":\"samira@example.org\",\"postcode\":\"2522\","
+        "\"availability\":[{\"day\":\"mon\",\"from\":\"07:00\",\"to\":\"17:00\"}],"
+        "\"available_from\":\"2027-01-01\",\"max_hours_per_week\":24,\"max_travel_km\":10,"
+        "\"skills\":[{\"uri\":\"" SKILL "solder\",\"level\":3}],\"learning_goals\":[\"" SKILL
+        "wiring\"],\"consent\":{\"purpose\":\"matching\",\"text_version\":\"1\","
+        "\"given_at\":\"2026-11-01T10:00:00Z\"}}"));
 
     Suite *s = suite_create("matches");
     TCase *tc = tcase_create("ranking");

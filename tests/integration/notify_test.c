@@ -143,12 +143,7 @@ static int listen_on_free_port(int *port)
 static struct http_response call(const char *token, const char *method, const char *path,
                                  const char *body)
 {
-    char bearer[128];
-    const char *headers[] = {"Content-Type: application/json",
-                             harness_bearer(token, bearer, sizeof bearer), NULL};
-    struct http_response r;
-    http_call(&server, method, path, body ? headers : headers + 1, body, &r);
-    return r;
+    return http_call_as(&server, token, method, path, body);
 }
 
 static long long created(struct http_response r)

@@ -721,19 +721,8 @@ int main(void)
         harness_db_destroy(&db);
         return 2;
     }
-    char *fixture = NULL;
-    {
-        FILE *f = fopen("tests/integration/fixtures/reference.sql", "r");
-        if (!f)
-            return 2;
-        fixture = calloc(1, 1 << 16);
-        size_t n = fread(fixture, 1, (1 << 16) - 1, f);
-        fixture[n] = '\0';
-        fclose(f);
-    }
-    if (harness_db_sql(&db, fixture) != 0)
+    if (harness_db_sql_file(&db, "tests/integration/fixtures/reference.sql") != 0)
         return 2;
-    free(fixture);
     char *token = harness_login_new_account(&server, db.url, "coordinator@example.org", NULL);
     harness_bearer(token, coordinator, sizeof coordinator);
     free(token);
@@ -754,12 +743,8 @@ int main(void)
     tcase_add_test(tc, invalid_input_is_refused_and_changes_nothing);
     suite_add_tcase(s, tc);
     int failed = harness_run_suite(s);
-    int stopped = harness_server_stop(&server, SIGTERM);
-    if (!WIFEXITED(stopped) || WEXITSTATUS(stopped) != 0) {
-        fprintf(stderr, "bpa-server did not exit 0 (status %d); log %s\n", stopped,
-                server.log_path);
+    if (!harness_server_stop_cleanly(&server))
         failed++;
-    }
     harness_db_destroy(&db);
     curl_global_cleanup();
     return failed ? 1 : 0;

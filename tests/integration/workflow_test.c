@@ -21,17 +21,6 @@ static struct harness_server first, second;
 static char *coordinator, *employer_user, *portal_key;
 static long long employer, portal;
 
-static struct http_response call(const struct harness_server *server, const char *token,
-                                 const char *method, const char *path, const char *body)
-{
-    char bearer[128];
-    const char *headers[] = {"Content-Type: application/json",
-                             harness_bearer(token, bearer, sizeof bearer), NULL};
-    struct http_response r;
-    http_call(server, method, path, body ? headers : headers + 1, body, &r);
-    return r;
-}
-
 static long long created(struct http_response r)
 {
     if (r.status != 201 && r.status != 200) {
@@ -45,14 +34,14 @@ static long long created(struct http_response r)
 
 static long long new_placement(int capacity)
 {
-    long long id = created(
-        call(&first, employer_user, "POST", "/v1/placements",
-             fmt("{\"title\":\"Werkplaats\",\"postcode\":\"2516\",\"schedule\":[{\"day\":\"mon\","
-                 "\"from\":\"08:00\",\"to\":\"16:00\"}],\"hours_per_week\":8,\"start_date\":"
-                 "\"2027-02-01\",\"end_date\":\"2027-04-01\",\"capacity\":%d}",
-                 capacity)));
+    long long id = created(http_call_as(
+        &first, employer_user, "POST", "/v1/placements",
+        fmt("{\"title\":\"Werkplaats\",\"postcode\":\"2516\",\"schedule\":[{\"day\":\"mon\","
+            "\"from\":\"08:00\",\"to\":\"16:00\"}],\"hours_per_week\":8,\"start_date\":"
+            "\"2027-02-01\",\"end_date\":\"2027-04-01\",\"capacity\":%d}",
+            capacity)));
     struct http_response r =
-        call(&first, employer_user, "POST", fmt("/v1/placements/%lld/open", id), NULL);
+        http_call_as(&first, employer_user, "POST", fmt("/v1/placements/%lld/open", id), NULL);
     ck_assert_int_eq(r.status, 200);
     http_response_free(&r);
     return id;
@@ -60,25 +49,27 @@ static long long new_placement(int capacity)
 
 static long long new_seeker(const char *name)
 {
-    return created(call(&first, portal_key, "POST", "/v1/seekers",
-                        fmt("{\"name\":\"%s\",\"email\":\"%s@example.org\",\"postcode\":\"2522\","
-                            "\"availability\":[{\"day\":\"mon\",\"from\":\"07:00\",\"to\":"
-                            "\"17:00\"}],\"available_from\":\"2027-01-01\",\"max_hours_per_week\":"
-                            "24,\"max_travel_km\":10,\"consent\":{\"purpose\":\"matching\","
-                            "\"text_version\":\"1\",\"given_at\":\"2026-11-01T10:00:00Z\"}}",
-                            name, name)));
+    return created(
+        http_call_as(&first, portal_key, "POST", "/v1/seekers",
+                     fmt("{\"name\":\"%s\",\"email\":\"%s@example.org\",\"postcode\":\"2522\","
+                         "\"availability\":[{\"day\":\"mon\",\"from\":\"07:00\",\"to\":"
+                         "\"17:00\"}],\"available_from\":\"2027-01-01\",\"max_hours_per_week\":"
+                         "24,\"max_travel_km\":10,\"consent\":{\"purpose\":\"matching\","
+                         "\"text_version\":\"1\",\"given_at\":\"2026-11-01T10:00:00Z\"}}",
+                         name, name)));
 }
 
 static long long apply(long long seeker, long long placement)
 {
-    return created(call(&first, portal_key, "POST", "/v1/matches",
-                        fmt("{\"seeker_id\":%lld,\"placement_id\":%lld}", seeker, placement)));
+    return created(
+        http_call_as(&first, portal_key, "POST", "/v1/matches",
+                     fmt("{\"seeker_id\":%lld,\"placement_id\":%lld}", seeker, placement)));
 }
 
 static struct http_response act(const struct harness_server *server, const char *token,
                                 long long match, const char *body)
 {
-    return call(server, token, "POST", fmt("/v1/matches/%lld/transitions", match), body);
+    return http_call_as(server, token, "POST", fmt("/v1/matches/%lld/transitions", match), body);
 }
 
 static void expect_act(const char *token, long long match, const char *body, long status,
@@ -99,16 +90,16 @@ START_TEST(the_story_from_application_to_completion)
 
     /* not yet the employer's to see */
     struct http_response r =
-        call(&first, employer_user, "GET", fmt("/v1/matches/%lld", match), NULL);
+        http_call_as(&first, employer_user, "GET", fmt("/v1/matches/%lld", match), NULL);
     ck_assert_int_eq(r.status, 404);
     http_response_free(&r);
-    r = call(&first, coordinator, "GET", "/v1/matches/queue", NULL);
+    r = http_call_as(&first, coordinator, "GET", "/v1/matches/queue", NULL);
     ck_assert_ptr_nonnull(strstr(r.body, fmt("\"id\":%lld,", match)));
     http_response_free(&r);
 
     expect_act(coordinator, match, "{\"action\":\"approve\",\"note\":\"goede match\"}", 200,
                "approved");
-    r = call(&first, employer_user, "GET", fmt("/v1/matches/%lld", match), NULL);
+    r = http_call_as(&first, employer_user, "GET", fmt("/v1/matches/%lld", match), NULL);
     ck_assert_int_eq(r.status, 200);
     ck_assert_ptr_null(json_object_get(r.json, "seeker_id"));
     ck_assert(json_is_null(json_object_get(r.json, "seeker_contact")));
@@ -121,7 +112,7 @@ START_TEST(the_story_from_application_to_completion)
 
     expect_act(employer_user, match, "{\"action\":\"accept\"}", 200, "approved");
     expect_act(portal_key, match, "{\"action\":\"confirm\"}", 200, "confirmed");
-    r = call(&first, employer_user, "GET", fmt("/v1/matches/%lld", match), NULL);
+    r = http_call_as(&first, employer_user, "GET", fmt("/v1/matches/%lld", match), NULL);
     ck_assert_str_eq(
         json_string_value(json_object_get(json_object_get(r.json, "seeker_contact"), "name")),
         "Yasmina");
@@ -129,7 +120,7 @@ START_TEST(the_story_from_application_to_completion)
     expect_act(coordinator, match, "{\"action\":\"start\"}", 200, "started");
     expect_act(coordinator, match, "{\"action\":\"complete\"}", 200, "completed");
 
-    r = call(&first, coordinator, "GET", fmt("/v1/matches/%lld", match), NULL);
+    r = http_call_as(&first, coordinator, "GET", fmt("/v1/matches/%lld", match), NULL);
     json_t *history = json_object_get(r.json, "history");
     static const char *const steps[][2] = {{"apply", "portal"},      {"approve", "coordinator"},
                                            {"accept", "employer"},   {"confirm", "portal"},
@@ -169,12 +160,12 @@ START_TEST(illegal_transitions_are_refused_with_the_state)
     http_response_free(&r);
     /* a coordinator's view by employer holds applications too; ids that
      * name nothing are a 422 for every role */
-    r = call(&first, coordinator, "GET",
-             fmt("/v1/matches?employer_id=%lld&state=applied", employer), NULL);
+    r = http_call_as(&first, coordinator, "GET",
+                     fmt("/v1/matches?employer_id=%lld&state=applied", employer), NULL);
     ck_assert_ptr_nonnull(strstr(r.body, fmt("\"id\":%lld,", match)));
     http_response_free(&r);
-    r = call(&first, coordinator, "POST", "/v1/matches",
-             fmt("{\"seeker_id\":%lld,\"placement_id\":999999}", seeker));
+    r = http_call_as(&first, coordinator, "POST", "/v1/matches",
+                     fmt("{\"seeker_id\":%lld,\"placement_id\":999999}", seeker));
     ck_assert_int_eq(r.status, 422);
     http_response_free(&r);
     /* the employer does not see the match before approval: not found, not forbidden */
@@ -186,8 +177,8 @@ START_TEST(illegal_transitions_are_refused_with_the_state)
     expect_act(coordinator, match, "{\"action\":\"approve\"}", 409, NULL); /* final */
     /* a second live match for the same pair is refused, after a final one it is not */
     long long again = apply(seeker, placement);
-    r = call(&first, portal_key, "POST", "/v1/matches",
-             fmt("{\"seeker_id\":%lld,\"placement_id\":%lld}", seeker, placement));
+    r = http_call_as(&first, portal_key, "POST", "/v1/matches",
+                     fmt("{\"seeker_id\":%lld,\"placement_id\":%lld}", seeker, placement));
     ck_assert_int_eq(r.status, 409);
     http_response_free(&r);
     ck_assert_int_gt(again, match);
@@ -223,7 +214,7 @@ START_TEST(employers_learn_nothing_that_names_the_seeker)
         count, sizeof count));
     ck_assert_str_eq(count, "0");
     struct http_response r =
-        call(&first, employer_user, "GET", fmt("/v1/matches/%lld", match), NULL);
+        http_call_as(&first, employer_user, "GET", fmt("/v1/matches/%lld", match), NULL);
     ck_assert_int_eq(r.status, 200);
     ck_assert_ptr_null(strstr(r.body, "Noor"));
     size_t i;
@@ -234,7 +225,7 @@ START_TEST(employers_learn_nothing_that_names_the_seeker)
         ck_assert(json_is_null(json_object_get(step, "actor_id")));
     }
     http_response_free(&r);
-    r = call(&first, employer_user, "GET", fmt("/v1/matches?seeker_id=%lld", seeker), NULL);
+    r = http_call_as(&first, employer_user, "GET", fmt("/v1/matches?seeker_id=%lld", seeker), NULL);
     ck_assert_int_eq(r.status, 422);
     http_response_free(&r);
 
@@ -323,8 +314,8 @@ START_TEST(a_full_placement_is_not_open_to_the_matcher)
     bool excluded = false;
     for (int tries = 0; tries < 100 && !excluded; tries++) {
         struct http_response r =
-            call(&first, coordinator, "GET",
-                 fmt("/v1/seekers/%lld/matches/%lld", ranked_seeker, placement), NULL);
+            http_call_as(&first, coordinator, "GET",
+                         fmt("/v1/seekers/%lld/matches/%lld", ranked_seeker, placement), NULL);
         excluded = strstr(r.body, "placement_not_open") != NULL;
         http_response_free(&r);
         if (!excluded)
@@ -346,12 +337,12 @@ int main(void)
         return 2;
     coordinator = harness_login_new_account(&first, db.url, "coord@example.org", NULL);
     portal_key = harness_new_portal(db.url, "Workflow portal", &portal);
-    employer = created(call(&first, coordinator, "POST", "/v1/employers",
-                            "{\"kvk_number\":\"66666666\",\"name\":\"Werkplaats BV\","
-                            "\"postcode\":\"2516\",\"lat\":52.076,\"lon\":4.336}"));
+    employer = created(http_call_as(&first, coordinator, "POST", "/v1/employers",
+                                    "{\"kvk_number\":\"66666666\",\"name\":\"Werkplaats BV\","
+                                    "\"postcode\":\"2516\",\"lat\":52.076,\"lon\":4.336}"));
     struct http_response r =
-        call(&first, coordinator, "PUT", fmt("/v1/employers/%lld/verified", employer),
-             "{\"verified\":true}");
+        http_call_as(&first, coordinator, "PUT", fmt("/v1/employers/%lld/verified", employer),
+                     "{\"verified\":true}");
     http_response_free(&r);
     employer_user =
         harness_login_new_account(&first, db.url, "werk@example.org", fmt("%lld", employer));

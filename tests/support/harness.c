@@ -154,6 +154,14 @@ void harness_db_start_server(struct harness_db *db)
     pg_local(db, "start");
 }
 
+int harness_db_sql_file(const struct harness_db *db, const char *path)
+{
+    char *sql = slurp(path);
+    int rc = sql && *sql ? harness_db_sql(db, sql) : 1;
+    free(sql);
+    return rc;
+}
+
 bool harness_db_value(const struct harness_db *db, const char *sql, char *out, size_t size)
 {
     PGconn *pg = PQconnectdb(db->url);
@@ -305,6 +313,16 @@ int harness_server_stop(struct harness_server *server, int signal_number)
     return wstatus;
 }
 
+bool harness_server_stop_cleanly(struct harness_server *server)
+{
+    int stopped = harness_server_stop(server, SIGTERM);
+    bool clean = WIFEXITED(stopped) && WEXITSTATUS(stopped) == 0;
+    if (!clean)
+        fprintf(stderr, "bpa-server did not exit 0 on SIGTERM (status %d); log %s\n", stopped,
+                server->log_path);
+    return clean;
+}
+
 char *harness_server_log(const struct harness_server *server)
 {
     return slurp(server->log_path);
@@ -402,6 +420,17 @@ const char *harness_bearer(const char *token, char *buffer, size_t size)
 }
 
 /* --- HTTP --- */
+
+struct http_response http_call_as(const struct harness_server *server, const char *token,
+                                  const char *method, const char *path, const char *body)
+{
+    char bearer[128];
+    const char *headers[] = {"Content-Type: application/json",
+                             token ? harness_bearer(token, bearer, sizeof bearer) : NULL, NULL};
+    struct http_response r;
+    http_call(server, method, path, body ? headers : headers + 1, body, &r);
+    return r;
+}
 
 struct buffer {
     char *data;

@@ -33,6 +33,8 @@ void harness_db_stop_server(struct harness_db *db);
 void harness_db_start_server(struct harness_db *db);
 /* Runs SQL on the test database; 0 on success. */
 int harness_db_sql(const struct harness_db *db, const char *sql);
+/* Runs the SQL file at `path` on the test database; 0 on success. */
+int harness_db_sql_file(const struct harness_db *db, const char *path);
 /* The single value `sql` selects, as text; false on error or not one row. */
 bool harness_db_value(const struct harness_db *db, const char *sql, char *out, size_t size);
 
@@ -55,6 +57,9 @@ bool harness_server_start(struct harness_server *server, const char *db_url,
                           const char *const *extra, int *status);
 /* Sends `signal_number` and waits for the exit; returns the wait status. */
 int harness_server_stop(struct harness_server *server, int signal_number);
+/* Stops the daemon with SIGTERM; true when it exited 0, else says so on
+ * stderr with its log's path. */
+bool harness_server_stop_cleanly(struct harness_server *server);
 /* The server's log so far (malloc'd, NUL-terminated). */
 char *harness_server_log(const struct harness_server *server);
 
@@ -93,6 +98,10 @@ struct http_response {
  * ("Name: value"); `body` may be NULL. */
 void http_call(const struct harness_server *server, const char *method, const char *path,
                const char *const *headers, const char *body, struct http_response *out);
+/* One request as the holder of `token` (none when NULL), with a JSON body
+ * when `body` is not NULL. */
+struct http_response http_call_as(const struct harness_server *server, const char *token,
+                                  const char *method, const char *path, const char *body);
 /* A header's value (copied into `out`), or false. Case-insensitive name. */
 bool http_header(const struct http_response *response, const char *name, char *out, size_t size);
 /* The error code of an error envelope, or "" when the body is not one. */
