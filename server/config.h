@@ -34,7 +34,14 @@ struct bpa_config {
     const char *listen_address;
     unsigned long port;
     const char *database_url;
-    unsigned long workers;
+    unsigned long workers;      /* handler threads */
+    unsigned long http_threads; /* event loops */
+    unsigned long max_connections;
+    unsigned long max_connections_per_address;
+    unsigned long request_deadline_s; /* headers and body, from the first byte we wait for */
+    unsigned long keepalive_s;        /* idle connections */
+    const char *trusted_proxies;      /* CIDR list, NULL: believe no forwarded header */
+    unsigned long rate_limit_per_minute;
     unsigned long db_connections;
     unsigned long max_body_bytes;
     unsigned long shutdown_timeout_s;

@@ -31,6 +31,7 @@ struct bpa_principal {
 
 struct MHD_Daemon;
 struct MHD_Connection;
+struct bpa_trusted_proxies; /* client_address.h */
 
 struct bpa_server {
     const struct bpa_config *config;
@@ -42,6 +43,7 @@ struct bpa_server {
     struct bpa_metrics *metrics;
     const struct bpa_route *routes;
     size_t route_count;
+    const struct bpa_trusted_proxies *proxies; /* whose forwarded headers are believed */
     struct MHD_Daemon *daemon;
     pthread_mutex_t lock;
     pthread_cond_t idle;
@@ -67,6 +69,8 @@ struct bpa_request {
     json_t *json;                /* the parsed body (owned), NULL when there was none */
     struct bpa_db_conn *db;      /* for BPA_ROUTE_NEEDS_DB routes, during the handler */
     struct bpa_principal principal;
+    char client_address[46]; /* the peer, or the client a trusted proxy names (INET6_ADDRSTRLEN) */
+    bool https;              /* a trusted proxy says the client used TLS */
     unsigned status; /* the status answered, for the log and metrics */
     /* extra headers of the next reply, when set (borrowed) */
     const char *reply_etag;
