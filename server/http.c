@@ -1,10 +1,21 @@
 /* libmicrohttpd glue: routing, body handling, replies, request ids, the
- * request log and metrics. Thread per connection: handlers block on the
- * database, which must not stall other connections. */
+ * request log and metrics.
+ *
+ * The connection model: a few event loops (epoll) read requests and write
+ * replies, so an idle, slow or kept-alive connection costs a socket, not a
+ * thread. A request that needs the database is suspended once its body is
+ * in and handed to a worker thread; the worker runs the handler (which may
+ * block on PostgreSQL), keeps the reply in the request and resumes the
+ * connection, and the event loop sends it. Workers are as many as database
+ * connections by default, so a worker seldom waits for one, and slow
+ * database work delays other database work, never the reading and writing
+ * of other connections or the routes that need no database. */
 #include "http.h"
 
 #include "access.h"
+#include "deadlines.h"
 #include "log.h"
+#include "worker_pool.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 /* How long a request waits for a pooled database connection. */
@@ -54,9 +66,22 @@ static int queue(struct bpa_request *request, unsigned status, struct MHD_Respon
         MHD_add_response_header(response, "Idempotent-Replayed", "true");
     if (atomic_load(&request->server->shutting_down))
         MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
+    if (request->response) { /* a handler answers once */
+        MHD_destroy_response(response);
+        return MHD_NO;
+    }
     request->status = status;
-    enum MHD_Result rc = MHD_queue_response(request->connection, status, response);
-    MHD_destroy_response(response);
+    request->response = response;
+    return MHD_YES;
+}
+
+/* Sends the reply a handler made, from the event loop's thread. */
+static enum MHD_Result send_reply(struct bpa_request *request)
+{
+    enum MHD_Result rc = MHD_queue_response(request->connection, request->status,
+                                            request->response);
+    MHD_destroy_response(request->response);
+    request->response = NULL;
     return rc;
 }
 
@@ -191,23 +216,11 @@ static int reply_malformed_json(struct bpa_request *request, const json_error_t 
     return bpa_reply_error(request, BPA_ERR_MALFORMED_JSON, message, details);
 }
 
-/* The last call for a request: the body is in; run the handler. */
-static int dispatch(struct bpa_request *request)
+/* The handler of a route that needs the database, on a worker thread. */
+static int run_with_database(struct bpa_request *request)
 {
-    if (request->upload_error != BPA_ERR_COUNT)
-        return bpa_reply_error(request, request->upload_error, NULL, NULL);
-    if (request->body_len) {
-        json_error_t parse;
-        request->json = json_loadb(request->body, request->body_len,
-                                   JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &parse);
-        if (!request->json)
-            return reply_malformed_json(request, &parse);
-    }
     unsigned flags = request->route->flags;
     bool public = flags & BPA_ROUTE_PUBLIC;
-    if (public && !(flags & BPA_ROUTE_NEEDS_DB))
-        return request->route->handler(request);
-
     /* Every credential is checked against the database. */
     enum bpa_db_status status =
         bpa_db_pool_acquire(request->server->pool, DB_ACQUIRE_WAIT_MS, &request->db);
@@ -228,6 +241,41 @@ static int dispatch(struct bpa_request *request)
     return rc;
 }
 
+static void work(void *argument)
+{
+    struct bpa_request *request = argument;
+    run_with_database(request);
+    /* No reply (out of memory): the event loop closes the connection. */
+    MHD_resume_connection(request->connection);
+}
+
+/* The last call for a request: the body is in. Routes that need no
+ * database run here; the rest go to a worker. */
+static int dispatch(struct bpa_request *request)
+{
+    if (request->upload_error != BPA_ERR_COUNT)
+        return bpa_reply_error(request, request->upload_error, NULL, NULL);
+    if (request->body_len) {
+        json_error_t parse;
+        request->json = json_loadb(request->body, request->body_len,
+                                   JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &parse);
+        if (!request->json)
+            return reply_malformed_json(request, &parse);
+    }
+    unsigned flags = request->route->flags;
+    if ((flags & BPA_ROUTE_PUBLIC) && !(flags & BPA_ROUTE_NEEDS_DB))
+        return request->route->handler(request);
+    /* Suspended before the worker can resume it. */
+    MHD_suspend_connection(request->connection);
+    request->handed_to_worker = true;
+    if (bpa_worker_pool_submit(request->server->workers, work, request) != 0) {
+        request->handed_to_worker = false;
+        MHD_resume_connection(request->connection);
+        return bpa_reply_error(request, BPA_ERR_SERVER_BUSY, NULL, NULL);
+    }
+    return MHD_YES;
+}
+
 /* The first call for a request: only its headers are known. */
 static int begin(struct bpa_server *server, struct bpa_request *request)
 {
@@ -246,6 +294,13 @@ static int begin(struct bpa_server *server, struct bpa_request *request)
     if (refused != BPA_ERR_COUNT)
         return bpa_reply_error(request, refused, NULL, NULL);
     return MHD_YES;
+}
+
+static struct bpa_deadline *connection_deadline(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
@@ -272,7 +327,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         pthread_mutex_lock(&server->lock);
         server->in_flight++;
         pthread_mutex_unlock(&server->lock);
-        return (enum MHD_Result)begin(server, request);
+        if (begin(server, request) == MHD_NO && !request->response)
+            return MHD_NO;
+        return request->response ? send_reply(request) : MHD_YES;
+    }
+    if (request->handed_to_worker) { /* resumed: the worker is done */
+        request->handed_to_worker = false;
+        return request->response ? send_reply(request) : MHD_NO;
     }
     if (request->status) {
         *upload_data_size = 0; /* answered from the headers; the body is dropped */
@@ -283,7 +344,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         *upload_data_size = 0;
         return MHD_YES;
     }
-    return (enum MHD_Result)dispatch(request);
+    bpa_deadline_request_received(server->deadlines, connection_deadline(connection));
+    int rc = dispatch(request);
+    if (request->handed_to_worker)
+        return MHD_YES;
+    if (request->response)
+        return send_reply(request);
+    return (enum MHD_Result)rc;
 }
 
 /* The path as JSON text; a decoded path need not be UTF-8, and a request
@@ -321,14 +388,16 @@ static void log_request(const struct bpa_request *request, enum MHD_RequestTermi
 static void on_completed(void *cls, struct MHD_Connection *connection, void **context,
                          enum MHD_RequestTerminationCode how)
 {
-    (void)connection;
     struct bpa_server *server = cls;
     struct bpa_request *request = *context;
     if (!request)
         return;
     double seconds = seconds_since(&request->started);
+    bpa_deadline_reply_done(server->deadlines, connection_deadline(connection));
     log_request(request, how, seconds);
     bpa_metrics_observe(server->metrics, request->route_index, request->status, seconds);
+    if (request->response)
+        MHD_destroy_response(request->response);
     json_decref(request->json);
     free(request->body);
     free(request);
@@ -337,6 +406,21 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     if (--server->in_flight == 0)
         pthread_cond_broadcast(&server->idle);
     pthread_mutex_unlock(&server->lock);
+}
+
+/* A connection opened or closed: its request deadline starts or ends. */
+static void on_connection(void *cls, struct MHD_Connection *connection, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct bpa_server *server = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = info ? bpa_deadline_open(server->deadlines, info->connect_fd) : NULL;
+    } else {
+        bpa_deadline_close(server->deadlines, *socket_context);
+        *socket_context = NULL;
+    }
 }
 
 static void on_mhd_error(void *cls, const char *format, va_list args)
@@ -348,9 +432,21 @@ static void on_mhd_error(void *cls, const char *format, va_list args)
     bpa_log(BPA_LOG_WARN, "http_error", json_pack("{s:s}", "message", message));
 }
 
+/* Thousands of connections need thousands of descriptors: take what the
+ * hard limit allows. */
+static void raise_descriptor_limit(void)
+{
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
 int bpa_http_start(struct bpa_server *server, char *error, size_t error_size)
 {
     const struct bpa_config *config = server->config;
+    raise_descriptor_limit();
     struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
                              .ai_socktype = SOCK_STREAM};
     struct addrinfo *address = NULL;
@@ -362,23 +458,41 @@ int bpa_http_start(struct bpa_server *server, char *error, size_t error_size)
                  gai_strerror(gai));
         return -1;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                     MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    server->workers = bpa_worker_pool_start((unsigned)config->workers);
+    server->deadlines = bpa_deadlines_start((unsigned)config->request_deadline_s,
+                                            (unsigned)config->keepalive_s);
+    if (!server->workers || !server->deadlines) {
+        freeaddrinfo(address);
+        snprintf(error, error_size, "cannot start the worker threads");
+        goto fail;
+    }
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG;
     if (address->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     server->daemon = MHD_start_daemon(
         flags, (uint16_t)config->port, NULL, NULL, on_request, server, MHD_OPTION_EXTERNAL_LOGGER,
         on_mhd_error, NULL, /* first, to catch every message */
-        MHD_OPTION_SOCK_ADDR, address->ai_addr, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)config->workers, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_NOTIFY_COMPLETED,
+        MHD_OPTION_SOCK_ADDR, address->ai_addr, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)config->http_threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)config->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)config->max_connections_per_address, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)config->keepalive_s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, server, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, server, MHD_OPTION_END);
     freeaddrinfo(address);
     if (!server->daemon) {
         snprintf(error, error_size, "cannot listen on %s port %lu: %s", config->listen_address,
                  config->port, errno ? strerror(errno) : "libmicrohttpd refused to start");
-        return -1;
+        goto fail;
     }
     return 0;
+fail:
+    bpa_worker_pool_stop(server->workers);
+    bpa_deadlines_stop(server->deadlines);
+    server->workers = NULL;
+    server->deadlines = NULL;
+    return -1;
 }
 
 void bpa_http_stop(struct bpa_server *server)
@@ -400,6 +514,13 @@ void bpa_http_stop(struct bpa_server *server)
     if (server->in_flight)
         bpa_log(BPA_LOG_WARN, "drain_timeout", json_pack("{s:i}", "in_flight", server->in_flight));
     pthread_mutex_unlock(&server->lock);
+    /* Workers finish what they hold and resume those connections; then the
+     * event loops stop, closing what is left; then nothing opens or closes
+     * connections any more. */
+    bpa_worker_pool_stop(server->workers);
     MHD_stop_daemon(server->daemon);
+    bpa_deadlines_stop(server->deadlines);
+    server->workers = NULL;
     server->daemon = NULL;
+    server->deadlines = NULL;
 }

@@ -32,6 +32,8 @@ struct bpa_principal {
 struct MHD_Daemon;
 struct MHD_Connection;
 struct bpa_trusted_proxies; /* client_address.h */
+struct bpa_worker_pool;
+struct bpa_deadlines;
 
 struct bpa_server {
     const struct bpa_config *config;
@@ -45,6 +47,8 @@ struct bpa_server {
     size_t route_count;
     const struct bpa_trusted_proxies *proxies; /* whose forwarded headers are believed */
     struct MHD_Daemon *daemon;
+    struct bpa_worker_pool *workers;  /* run the handlers that use the database */
+    struct bpa_deadlines *deadlines;  /* for receiving requests */
     pthread_mutex_t lock;
     pthread_cond_t idle;
     unsigned in_flight; /* requests between their headers and their last byte sent */
@@ -72,6 +76,8 @@ struct bpa_request {
     char client_address[46]; /* the peer, or the client a trusted proxy names (INET6_ADDRSTRLEN) */
     bool https;              /* a trusted proxy says the client used TLS */
     unsigned status; /* the status answered, for the log and metrics */
+    struct MHD_Response *response; /* the reply, made by a handler, until it is queued */
+    bool handed_to_worker;         /* the connection is suspended while a worker runs it */
     /* extra headers of the next reply, when set (borrowed) */
     const char *reply_etag;
     const char *reply_location;
@@ -80,7 +86,8 @@ struct bpa_request {
     bool replayed;              /* the reply repeats a stored first response (Idempotency-Key) */
 };
 
-/* Replies. Each returns the libmicrohttpd result the handler returns. */
+/* Replies. A handler makes one; the event loop sends it. Each returns the
+ * libmicrohttpd result the handler returns. */
 int bpa_reply_json(struct bpa_request *request, unsigned status, json_t *body /* stolen */);
 int bpa_reply_error(struct bpa_request *request, enum bpa_error error,
                     const char *message /* NULL: the table's */, json_t *details /* stolen */);
