@@ -15,8 +15,8 @@
 
 struct bpa_deadline {
     int fd;
-    int64_t due_ms;  /* monotonic; 0: none (a request is being handled) */
-    bool shut;       /* shut down already; waiting for the event loop to close it */
+    int64_t due_ms; /* monotonic; 0: none (a request is being handled) */
+    bool shut;      /* shut down already; waiting for the event loop to close it */
     struct bpa_deadline *prev, *next;
 };
 
@@ -145,8 +145,7 @@ void bpa_deadline_close(struct bpa_deadlines *deadlines, struct bpa_deadline *co
     free(connection);
 }
 
-void bpa_deadline_request_received(struct bpa_deadlines *deadlines,
-                                   struct bpa_deadline *connection)
+void bpa_deadline_request_received(struct bpa_deadlines *deadlines, struct bpa_deadline *connection)
 {
     if (!connection)
         return;

@@ -78,8 +78,8 @@ static int queue(struct bpa_request *request, unsigned status, struct MHD_Respon
 /* Sends the reply a handler made, from the event loop's thread. */
 static enum MHD_Result send_reply(struct bpa_request *request)
 {
-    enum MHD_Result rc = MHD_queue_response(request->connection, request->status,
-                                            request->response);
+    enum MHD_Result rc =
+        MHD_queue_response(request->connection, request->status, request->response);
     MHD_destroy_response(request->response);
     request->response = NULL;
     return rc;
@@ -459,15 +459,15 @@ int bpa_http_start(struct bpa_server *server, char *error, size_t error_size)
         return -1;
     }
     server->workers = bpa_worker_pool_start((unsigned)config->workers);
-    server->deadlines = bpa_deadlines_start((unsigned)config->request_deadline_s,
-                                            (unsigned)config->keepalive_s);
+    server->deadlines =
+        bpa_deadlines_start((unsigned)config->request_deadline_s, (unsigned)config->keepalive_s);
     if (!server->workers || !server->deadlines) {
         freeaddrinfo(address);
         snprintf(error, error_size, "cannot start the worker threads");
         goto fail;
     }
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG;
+    unsigned flags =
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (address->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     server->daemon = MHD_start_daemon(

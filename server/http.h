@@ -47,8 +47,8 @@ struct bpa_server {
     size_t route_count;
     const struct bpa_trusted_proxies *proxies; /* whose forwarded headers are believed */
     struct MHD_Daemon *daemon;
-    struct bpa_worker_pool *workers;  /* run the handlers that use the database */
-    struct bpa_deadlines *deadlines;  /* for receiving requests */
+    struct bpa_worker_pool *workers; /* run the handlers that use the database */
+    struct bpa_deadlines *deadlines; /* for receiving requests */
     pthread_mutex_t lock;
     pthread_cond_t idle;
     unsigned in_flight; /* requests between their headers and their last byte sent */
@@ -75,7 +75,7 @@ struct bpa_request {
     struct bpa_principal principal;
     char client_address[46]; /* the peer, or the client a trusted proxy names (INET6_ADDRSTRLEN) */
     bool https;              /* a trusted proxy says the client used TLS */
-    unsigned status; /* the status answered, for the log and metrics */
+    unsigned status;         /* the status answered, for the log and metrics */
     struct MHD_Response *response; /* the reply, made by a handler, until it is queued */
     bool handed_to_worker;         /* the connection is suspended while a worker runs it */
     /* extra headers of the next reply, when set (borrowed) */
