@@ -12,9 +12,12 @@ if [[ ! -r ../shared/data/postcodes/geonames_NL.tsv || ! -r $zip ]]; then
     exit 1
 fi
 work=$(mktemp -d /tmp/bpa-bench.XXXXXX)
-chmod 711 "$work" # the cluster inside may belong to the postgres user
+# As root the cluster belongs to postgres: with search access to $work it can
+# stay in $work/pg rather than move to /var/lib/bpa-local (see pg-local.sh).
+chmod 711 "$work"
 cleanup() {
-    if [[ -n "${own_cluster:-}" ]]; then scripts/pg-local.sh stop "$work/pg" || true; fi
+    # destroy, not stop: it also removes a cluster pg-local had to keep elsewhere
+    if [[ -n "${own_cluster:-}" ]]; then scripts/pg-local.sh destroy "$work/pg" >/dev/null || true; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -40,4 +43,5 @@ fi
 
 echo "# bpa matcher benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo
-build/bench --database-url "$url" ${BENCH_ARGS:-}
+read -ra bench_args <<<"${BENCH_ARGS:-}" # BENCH_ARGS="--quick --other" is several arguments
+build/bench --database-url "$url" "${bench_args[@]}"

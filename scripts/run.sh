@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: serve the API. Without BPA_DATABASE_URL a PostgreSQL cluster is
-# started in var/pg/ (kept between runs) and stopped again when the daemon
-# stops. Extra arguments go to bpa-server.
+# started in var/pg/ (or where var/pg links to, see pg-local.sh), kept between
+# runs, and stopped again when the daemon stops. Extra arguments go to
+# bpa-server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
