@@ -1,6 +1,7 @@
 /* Authentication and authorisation decisions. */
 #include "access.h"
 
+#include "credential_cache.h"
 #include "log.h"
 
 #include <stdio.h>
@@ -41,6 +42,10 @@ enum bpa_error bpa_access_authenticate(struct bpa_request *request)
 
     char hash[BPA_TOKEN_HASH_SIZE], idle[24], *found = NULL;
     bpa_token_hash(token, hash);
+    struct bpa_credential_cache *cache = request->server->credentials;
+    if (cache && bpa_credential_cache_get(cache, hash, p))
+        return BPA_ERR_COUNT;
+    uint64_t generation = cache ? bpa_credential_cache_generation(cache) : 0;
     snprintf(idle, sizeof idle, "%lu", request->server->config->session_idle_s);
     const char *params[] = {hash, idle};
     enum bpa_db_status status =
@@ -53,6 +58,7 @@ enum bpa_error bpa_access_authenticate(struct bpa_request *request)
     if (!doc)
         return BPA_ERR_UNAUTHENTICATED;
     fill_principal(p, doc);
+    double valid_for = json_number_value(json_object_get(doc, "valid_for"));
     /* Last use is written now and then, not on every request. */
     if (json_is_true(json_object_get(doc, "stale"))) {
         char key_id[24];
@@ -65,7 +71,11 @@ enum bpa_error bpa_access_authenticate(struct bpa_request *request)
         memcpy(p->session_hash, hash, sizeof hash);
     if (p->role == BPA_ROLE_ANONYMOUS)
         return BPA_ERR_UNAUTHENTICATED;
-    return status == BPA_DB_OK ? BPA_ERR_COUNT : bpa_error_from_db(status);
+    if (status != BPA_DB_OK)
+        return bpa_error_from_db(status);
+    if (cache) /* keys live until revoked */
+        bpa_credential_cache_put(cache, generation, hash, p, session ? valid_for : 1e9);
+    return BPA_ERR_COUNT;
 }
 
 static const char *const owner_statement[] = {"owner_employer", "owner_placement", "owner_seeker",

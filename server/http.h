@@ -34,6 +34,7 @@ struct MHD_Connection;
 struct bpa_trusted_proxies; /* client_address.h */
 struct bpa_worker_pool;
 struct bpa_deadlines;
+struct bpa_credential_cache;
 
 struct bpa_server {
     const struct bpa_config *config;
@@ -47,8 +48,9 @@ struct bpa_server {
     size_t route_count;
     const struct bpa_trusted_proxies *proxies; /* whose forwarded headers are believed */
     struct MHD_Daemon *daemon;
-    struct bpa_worker_pool *workers; /* run the handlers that use the database */
-    struct bpa_deadlines *deadlines; /* for receiving requests */
+    struct bpa_worker_pool *workers;          /* run the handlers that use the database */
+    struct bpa_deadlines *deadlines;          /* for receiving requests */
+    struct bpa_credential_cache *credentials; /* NULL: every request asks the database */
     pthread_mutex_t lock;
     pthread_cond_t idle;
     unsigned in_flight; /* requests between their headers and their last byte sent */

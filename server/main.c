@@ -2,6 +2,7 @@
 #include "config.h"
 #include "admin.h"
 #include "auth.h"
+#include "credential_cache.h"
 #include "dispatcher.h"
 #include "http.h"
 #include "import.h"
@@ -117,6 +118,12 @@ static int serve(const struct bpa_config *config, const struct bpa_migrations *m
     if (bpa_match_index_start(&index, config->database_url, server.pool) != 0)
         goto out_sync;
     server.index = &index;
+    /* Sessions are remembered at most a quarter of their idle time, so a
+     * refresh (which records their use) always comes in time. */
+    unsigned long remember_s = config->session_idle_s / 4 < 30 ? config->session_idle_s / 4 : 30;
+    if (!(server.credentials =
+              bpa_credential_cache_start(config->database_url, (unsigned)remember_s)))
+        goto out_sync;
     static struct bpa_dispatcher dispatcher;
     if (bpa_dispatcher_start(&dispatcher, config, server.pool) != 0)
         goto out_sync;
@@ -141,6 +148,7 @@ out_sync:
         bpa_dispatcher_stop(dispatching);
     if (server.index)
         bpa_match_index_stop(server.index);
+    bpa_credential_cache_stop(server.credentials);
     pthread_cond_destroy(&server.idle);
     pthread_mutex_destroy(&server.lock);
 out:

@@ -20,7 +20,9 @@ const struct bpa_db_statement bpa_db_access_statements[] = {
      * never so late that a busy session looks idle. */
     {"session_principal",
      "SELECT json_build_object('role', a.role, 'id', a.id, 'employer_id', a.employer_id,"
-     " 'stale', s.last_used_at < now() - make_interval(secs => least(30, $2::float8 / 4)))"
+     " 'stale', s.last_used_at < now() - make_interval(secs => least(30, $2::float8 / 4)),"
+     " 'valid_for', extract(epoch FROM least(s.expires_at - now(),"
+     "   s.last_used_at + make_interval(secs => $2::float8) - now())))"
      " FROM sessions s JOIN accounts a ON a.id = s.account_id"
      " WHERE s.token_hash = $1::bytea AND s.revoked_at IS NULL AND s.expires_at > now()"
      " AND s.last_used_at > now() - make_interval(secs => $2::float8) AND NOT a.disabled"},

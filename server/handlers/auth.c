@@ -3,6 +3,7 @@
  * work (a password check against a dummy hash); failures are throttled per
  * account and per client address. */
 #include "access.h"
+#include "credential_cache.h"
 #include "handlers.h"
 
 #include <arpa/inet.h>
@@ -215,6 +216,7 @@ int bpa_handle_logout(struct bpa_request *request)
         status = bpa_access_audit(request->db, request, "logout", "account", NULL, NULL);
     if (status != BPA_DB_OK)
         return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
+    bpa_credential_cache_forget_all(request->server->credentials); /* others hear of it */
     return bpa_reply_empty(request, 204);
 }
 
