@@ -26,6 +26,7 @@ static void fill_principal(struct bpa_principal *p, const json_t *doc)
     p->id = json_integer_value(json_object_get(doc, "id"));
     p->employer_id = json_integer_value(json_object_get(doc, "employer_id"));
     p->portal_id = json_integer_value(json_object_get(doc, "portal_id"));
+    p->rate_limit = json_integer_value(json_object_get(doc, "rate_limit"));
 }
 
 enum bpa_error bpa_access_authenticate(struct bpa_request *request)

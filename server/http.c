@@ -64,6 +64,15 @@ static int queue(struct bpa_request *request, unsigned status, struct MHD_Respon
         MHD_add_response_header(response, "Content-Security-Policy", request->reply_csp);
     if (request->replayed)
         MHD_add_response_header(response, "Idempotent-Replayed", "true");
+    if (request->rate.limit) {
+        char number[24];
+        snprintf(number, sizeof number, "%llu", request->rate.limit);
+        MHD_add_response_header(response, "RateLimit-Limit", number);
+        snprintf(number, sizeof number, "%llu", request->rate.remaining);
+        MHD_add_response_header(response, "RateLimit-Remaining", number);
+        snprintf(number, sizeof number, "%u", request->rate.reset_seconds);
+        MHD_add_response_header(response, "RateLimit-Reset", number);
+    }
     if (atomic_load(&request->server->shutting_down))
         MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
     if (request->response) { /* a handler answers once */
@@ -216,6 +225,26 @@ static int reply_malformed_json(struct bpa_request *request, const json_error_t 
     return bpa_reply_error(request, BPA_ERR_MALFORMED_JSON, message, details);
 }
 
+/* Counts the request against its credential's budget: BPA_ERR_COUNT, or
+ * RATE_LIMITED when it is spent. */
+static enum bpa_error spend_budget(struct bpa_request *request)
+{
+    const struct bpa_principal *p = &request->principal;
+    char credential[40];
+    if (p->session_hash[0]) /* "\\x" and hex digits: 24 of them tell sessions apart */
+        snprintf(credential, sizeof credential, "session:%.24s", p->session_hash + 2);
+    else
+        snprintf(credential, sizeof credential, "key:%lld", p->id);
+    unsigned long long per_minute = p->rate_limit > 0
+                                        ? (unsigned long long)p->rate_limit
+                                        : request->server->config->rate_limit_per_minute;
+    bpa_rate_limits_take(request->server->limits, credential, per_minute, &request->rate);
+    if (request->rate.allowed)
+        return BPA_ERR_COUNT;
+    request->reply_retry_after = request->rate.reset_seconds;
+    return BPA_ERR_RATE_LIMITED;
+}
+
 /* The handler of a route that needs the database, on a worker thread. */
 static int run_with_database(struct bpa_request *request)
 {
@@ -228,6 +257,8 @@ static int run_with_database(struct bpa_request *request)
         return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
     int rc;
     enum bpa_error refused = public ? BPA_ERR_COUNT : bpa_access_authenticate(request);
+    if (refused == BPA_ERR_COUNT && !public)
+        refused = spend_budget(request);
     static const unsigned role_flag[] = {0, BPA_ROUTE_COORDINATOR, BPA_ROUTE_EMPLOYER,
                                          BPA_ROUTE_PORTAL};
     if (refused == BPA_ERR_COUNT && !public && !(flags & role_flag[request->principal.role]))

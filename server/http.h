@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "match_index.h"
+#include "rate_limit.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "errors.h"
@@ -26,6 +27,7 @@ struct bpa_principal {
     long long id;          /* the account, or the portal's API key */
     long long employer_id; /* employer users */
     long long portal_id;   /* portals */
+    long long rate_limit;  /* requests per minute; 0: the default */
     char session_hash[67]; /* the session token's hash, for logout */
 };
 
@@ -35,6 +37,7 @@ struct bpa_trusted_proxies; /* client_address.h */
 struct bpa_worker_pool;
 struct bpa_deadlines;
 struct bpa_credential_cache;
+struct bpa_rate_limits;
 
 struct bpa_server {
     const struct bpa_config *config;
@@ -51,6 +54,7 @@ struct bpa_server {
     struct bpa_worker_pool *workers;          /* run the handlers that use the database */
     struct bpa_deadlines *deadlines;          /* for receiving requests */
     struct bpa_credential_cache *credentials; /* NULL: every request asks the database */
+    struct bpa_rate_limits *limits;           /* request budgets */
     pthread_mutex_t lock;
     pthread_cond_t idle;
     unsigned in_flight; /* requests between their headers and their last byte sent */
@@ -83,9 +87,10 @@ struct bpa_request {
     /* extra headers of the next reply, when set (borrowed) */
     const char *reply_etag;
     const char *reply_location;
-    const char *reply_csp;      /* Content-Security-Policy */
-    unsigned reply_retry_after; /* seconds, for 429 */
-    bool replayed;              /* the reply repeats a stored first response (Idempotency-Key) */
+    const char *reply_csp;         /* Content-Security-Policy */
+    unsigned reply_retry_after;    /* seconds, for 429 */
+    bool replayed;                 /* the reply repeats a stored first response (Idempotency-Key) */
+    struct bpa_rate_decision rate; /* limit 0: no budget applies (RateLimit-* headers otherwise) */
 };
 
 /* Replies. A handler makes one; the event loop sends it. Each returns the

@@ -124,6 +124,8 @@ static int serve(const struct bpa_config *config, const struct bpa_migrations *m
     if (!(server.credentials =
               bpa_credential_cache_start(config->database_url, (unsigned)remember_s)))
         goto out_sync;
+    if (!(server.limits = bpa_rate_limits_start(server.pool)))
+        goto out_sync;
     static struct bpa_dispatcher dispatcher;
     if (bpa_dispatcher_start(&dispatcher, config, server.pool) != 0)
         goto out_sync;
@@ -149,6 +151,7 @@ out_sync:
     if (server.index)
         bpa_match_index_stop(server.index);
     bpa_credential_cache_stop(server.credentials);
+    bpa_rate_limits_stop(server.limits);
     pthread_cond_destroy(&server.idle);
     pthread_mutex_destroy(&server.lock);
 out:

@@ -42,6 +42,7 @@ const struct bpa_route bpa_all_routes[] = {
     {"GET", "/v1/employers/{id}", bpa_handle_employer_get, COORD_EMPLOYER},
     {"PATCH", "/v1/employers/{id}", bpa_handle_employer_update, COORD_EMPLOYER},
     {"PUT", "/v1/employers/{id}/verified", bpa_handle_employer_verify, COORD},
+    {"PUT", "/v1/portals/{id}/rate-limit", bpa_handle_portal_rate_limit, COORD},
     {"GET", "/v1/placements", bpa_handle_placement_list, ANY_ROLE},
     {"POST", "/v1/placements", bpa_handle_placement_create, COORD_EMPLOYER},
     {"GET", "/v1/placements/{id}", bpa_handle_placement_get, ANY_ROLE},

@@ -31,7 +31,8 @@ const struct bpa_db_statement bpa_db_access_statements[] = {
                        " AND revoked_at IS NULL RETURNING account_id"},
     {"key_principal",
      "SELECT json_build_object('role', 'portal', 'id', k.id, 'portal_id', k.portal_id,"
-     " 'stale', k.last_used_at IS NULL OR k.last_used_at < now() - interval '30 seconds')"
+     " 'stale', k.last_used_at IS NULL OR k.last_used_at < now() - interval '30 seconds',"
+     " 'rate_limit', p.rate_limit_per_minute)"
      " FROM api_keys k JOIN portals p ON p.id = k.portal_id"
      " WHERE k.key_hash = $1::bytea AND k.revoked_at IS NULL AND p.active"},
     {"key_touch", "UPDATE api_keys SET last_used_at = now() WHERE id = $1"},

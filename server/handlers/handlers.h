@@ -27,6 +27,7 @@ int bpa_handle_employer_get(struct bpa_request *request);
 int bpa_handle_employer_update(struct bpa_request *request);
 int bpa_handle_employer_list(struct bpa_request *request);
 int bpa_handle_employer_verify(struct bpa_request *request);
+int bpa_handle_portal_rate_limit(struct bpa_request *request);
 
 /* match_workflow.c */
 int bpa_handle_match_create(struct bpa_request *request);
