@@ -3,7 +3,7 @@
 # lint, then every integration test binary. Runs them all and fails if any
 # failed. Usage: test.sh BUILD_DIR INTEGRATION_BINARY...
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 build=$1
 shift
 
