@@ -94,13 +94,16 @@ static bool map_set(struct bpa_id_map **m, const int64_t *ids, size_t stride, si
     return true;
 }
 
-/* Copies `count` elements of `size` into `*cursor`, returning the copy. */
+/* Copies `count` elements of `size` into `*cursor`, returning the copy.
+ * An item without lists has no block: the NULL cursor must not move, even
+ * by zero (arithmetic on a null pointer is undefined). */
 static void *take(char **cursor, const void *from, size_t count, size_t size)
 {
     void *to = *cursor;
-    if (count)
+    if (count) {
         memcpy(to, from, count * size);
-    *cursor += count * size;
+        *cursor += count * size;
+    }
     return to;
 }
 

@@ -435,6 +435,27 @@ START_TEST(the_index_finds_replaces_and_removes)
 }
 END_TEST
 
+/* Found by tests/fuzz/matcher_fuzz.c: an item without any list has no
+ * block of its own, and copying its empty lists moved a null pointer. */
+START_TEST(items_without_lists_are_indexed)
+{
+    struct bpa_placement p = {.id = 9, .hours_per_week = 4};
+    struct bpa_seeker s = {.id = 9, .max_travel_km = 5};
+    struct bpa_placement_index placements = {0};
+    struct bpa_seeker_index seekers = {0};
+    ck_assert_int_eq(bpa_placement_index_put(&placements, &p), 0);
+    ck_assert_int_eq(bpa_seeker_index_put(&seekers, &s), 0);
+    ck_assert_double_eq(bpa_placement_index_find(&placements, 9)->hours_per_week, 4);
+    ck_assert_ptr_null(bpa_placement_index_find(&placements, 9)->required);
+    ck_assert_double_eq(bpa_seeker_index_find(&seekers, 9)->max_travel_km, 5);
+    ck_assert_int_eq(bpa_placement_index_put(&placements, &p), 0); /* replaces */
+    bpa_placement_index_remove(&placements, 9);
+    ck_assert_ptr_null(bpa_placement_index_find(&placements, 9));
+    bpa_placement_index_clear(&placements);
+    bpa_seeker_index_clear(&seekers);
+}
+END_TEST
+
 Suite *matcher_suite(void)
 {
     Suite *s = suite_create("matcher");
@@ -448,6 +469,7 @@ Suite *matcher_suite(void)
     tcase_add_test(tc, properties_hold_over_many_pairs);
     tcase_add_test(tc, ranking_equals_a_brute_force_sort);
     tcase_add_test(tc, the_index_finds_replaces_and_removes);
+    tcase_add_test(tc, items_without_lists_are_indexed);
     suite_add_tcase(s, tc);
     return s;
 }
