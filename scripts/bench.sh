@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: the matcher's benchmarks. Without BPA_DATABASE_URL a
+# `make bench`: the matcher's benchmarks, then the request path against
+# pgbench (scripts/bench-http.sh). Without BPA_DATABASE_URL a
 # throwaway PostgreSQL cluster is made for the database part and removed
 # afterwards; the ESCO skills are imported from ../shared/data first.
 # BENCH_ARGS=--quick runs a smaller set.
@@ -45,3 +46,5 @@ echo "# bpa matcher benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(gr
 echo
 read -ra bench_args <<<"${BENCH_ARGS:-}" # BENCH_ARGS="--quick --other" is several arguments
 build/bench --database-url "$url" "${bench_args[@]}"
+echo
+scripts/bench-http.sh "$url"

@@ -10,6 +10,8 @@ packages=(
     check
     postgresql-15 postgresql-client-15
     nodejs npm
+    clang libclang-rt-dev # libFuzzer, for the fuzzing harnesses (tests/fuzz)
+    wrk curl              # make bench: the request path under load
 )
 
 missing=()
