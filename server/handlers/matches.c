@@ -104,28 +104,35 @@ int bpa_handle_seeker_matches(struct bpa_request *request)
     struct bpa_ranked *ranked = malloc(q.options.limit * sizeof *ranked);
     bool found = false;
     pthread_rwlock_rdlock(&index->lock);
-    enum bpa_db_status status =
-        bpa_match_load_seeker(request->db, index->vocab, id, &seeker, &found);
+    /* An active seeker is in the index, as fresh as the placements ranked
+     * against it; only others are read from the database (under the lock,
+     * as their skills are named in the index's vocabulary). */
+    const struct bpa_seeker *profile = bpa_seeker_index_find(&index->seekers, atoll(id));
+    enum bpa_db_status status = BPA_DB_OK;
+    if (profile)
+        found = true;
+    else if ((status = bpa_match_load_seeker(request->db, index->vocab, id, &seeker, &found)) ==
+             BPA_DB_OK)
+        profile = &seeker.seeker;
     json_t *items = json_array(), *excluded = NULL;
     if (status == BPA_DB_OK && found && ranked) {
         if (q.occupation) /* an occupation no placement has ranks nothing */
             q.options.occupation = bpa_vocab_id(index->vocab, q.occupation, false);
-        size_t n =
-            q.occupation && !q.options.occupation
-                ? 0
-                : bpa_rank_placements(&server->rules, &seeker.seeker, index->placements.items,
-                                      index->placements.count, &q.options, ranked);
+        size_t n = q.occupation && !q.options.occupation
+                       ? 0
+                       : bpa_rank_placements(&server->rules, profile, index->placements.items,
+                                             index->placements.count, &q.options, ranked);
         for (size_t i = 0; i < n; i++) {
             const struct bpa_placement *p =
                 bpa_placement_index_find(&index->placements, ranked[i].id);
             struct bpa_match_result r;
-            bpa_match_evaluate(&server->rules, &seeker.seeker, p, &r);
+            bpa_match_evaluate(&server->rules, profile, p, &r);
             json_t *item = json_pack("{s:I}", "placement_id", (json_int_t)p->id);
             json_object_update_new(item, bpa_match_json(&server->rules, index->vocab, p, &r));
             json_array_append_new(items, item);
         }
         if (q.include_excluded)
-            excluded = excluded_placements(server, &seeker.seeker, q.options.limit);
+            excluded = excluded_placements(server, profile, q.options.limit);
     }
     pthread_rwlock_unlock(&index->lock);
     free(ranked);
