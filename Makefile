@@ -4,6 +4,9 @@
 #   make run      install what is missing, start a local PostgreSQL (unless
 #                 BPA_DATABASE_URL is set), migrate it and serve on 127.0.0.1:8080
 #   make test     install what is missing, build with sanitizers, run every test
+#                 (a few seconds of each fuzzing harness included)
+#   make fuzz     the fuzzing harnesses for longer (tests/fuzz/fuzz.mk)
+#   make bench    the benchmarks; figures go to bench/README.md by hand
 #   make format   format the C sources with the committed .clang-format
 #   make clean    remove build output
 
@@ -36,7 +39,8 @@ BENCH_SRC  := $(sort $(wildcard bench/*.c))
 INTEG_SRC  := $(sort $(wildcard tests/integration/*_test.c))
 SUPPORT    := $(sort $(wildcard tests/support/*.c))
 C_FILES    := $(filter-out $(GEN_DOCS),$(SERVER_SRC)) $(UNIT_SRC) $(INTEG_SRC) $(SUPPORT) $(BENCH_SRC) \
-              $(wildcard server/*.h server/db/*.h server/handlers/*.h matcher/*.h tests/support/*.h bench/*.h)
+              $(wildcard server/*.h server/db/*.h server/handlers/*.h matcher/*.h tests/support/*.h bench/*.h) \
+              $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
 
 REL := build/rel
 SAN := build/san
@@ -114,5 +118,7 @@ check-format:
 
 clean:
 	rm -rf build
+
+include tests/fuzz/fuzz.mk
 
 -include $(shell find build -name '*.d' 2>/dev/null)

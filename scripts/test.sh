@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test` after the build: the format check, the unit tests, the OpenAPI
-# lint, then every integration test binary. Runs them all and fails if any
+# lint, every integration test binary, then a short run of each fuzzing
+# harness. Runs them all and fails if any
 # failed. Usage: test.sh BUILD_DIR INTEGRATION_BINARY...
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -31,6 +32,8 @@ step "openapi lint" scripts/lint-openapi.sh
 for binary in "$@"; do
     step "integration: $(basename "$binary")" "$binary"
 done
+# A crash once added to tests/fuzz/corpus is found again here.
+step "fuzz smoke" scripts/fuzz.sh --smoke
 step "responses conform to openapi.yaml" node api-docs/check-responses.mjs "$BPA_RESPONSE_LOG"
 
 echo
