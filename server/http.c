@@ -173,6 +173,36 @@ static bool is_json_media_type(const char *content_type)
     return after == '\0' || after == ';' || after == ' ';
 }
 
+struct framing {
+    unsigned lengths, encodings;
+    bool other_encoding; /* a transfer coding other than chunked */
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    (void)kind;
+    struct framing *f = cls;
+    if (strcasecmp(key, "Content-Length") == 0)
+        f->lengths++;
+    if (strcasecmp(key, "Transfer-Encoding") == 0) {
+        f->encodings++;
+        f->other_encoding = f->other_encoding || strcasecmp(value, "chunked") != 0;
+    }
+    return MHD_YES;
+}
+
+/* Framing that two parsers could read differently (a proxy and this
+ * daemon: request smuggling) is refused. libmicrohttpd answers the framing
+ * errors it finds itself (a Content-Length that is not a number, a bad
+ * chunk) before any of this runs, with its own page. */
+static bool framing_is_ambiguous(struct MHD_Connection *connection)
+{
+    struct framing f = {0};
+    MHD_get_connection_values(connection, MHD_HEADER_KIND, count_framing, &f);
+    return f.lengths > 1 || f.encodings > 1 || (f.lengths && f.encodings) || f.other_encoding;
+}
+
 /* The checks that need only the headers: media type and declared size. */
 static enum bpa_error check_body_headers(struct bpa_request *request)
 {
@@ -311,6 +341,8 @@ static int dispatch(struct bpa_request *request)
 static int begin(struct bpa_server *server, struct bpa_request *request)
 {
     char allow[64];
+    if (framing_is_ambiguous(request->connection))
+        return bpa_reply_error(request, BPA_ERR_MALFORMED_REQUEST, NULL, NULL);
     switch (bpa_router_match(server->routes, server->route_count, request->method, request->path,
                              &request->route_index, &request->params, allow, sizeof allow)) {
     case BPA_ROUTE_NOT_FOUND:

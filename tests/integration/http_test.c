@@ -102,6 +102,28 @@ START_TEST(declared_oversize_is_refused_before_the_body_is_read)
 }
 END_TEST
 
+/* Framing two parsers could read differently is refused, in the envelope. */
+START_TEST(ambiguous_framing_is_400_malformed_request)
+{
+    static const char *const framings[] = {
+        "Content-Length: 2\r\nContent-Length: 7\r\n",
+        "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n",
+        "Transfer-Encoding: gzip\r\n",
+    };
+    for (size_t i = 0; i < sizeof framings / sizeof framings[0]; i++) {
+        int fd = raw_connect(&server);
+        ck_assert_int_ge(fd, 0);
+        ck_assert(raw_send(fd, fmt("POST /v1/_test/echo HTTP/1.1\r\nHost: test\r\n"
+                                   "Content-Type: application/json\r\n%s\r\n{}",
+                                   framings[i])));
+        char *reply = raw_read_all(fd);
+        ck_assert_msg(strncmp(reply, "HTTP/1.1 400", 12) == 0, "%s: %s", framings[i], reply);
+        ck_assert_ptr_nonnull(strstr(reply, "\"malformed_request\""));
+        free(reply);
+    }
+}
+END_TEST
+
 static char *json_string_of_length(size_t total)
 {
     char *body = malloc(total + 1);
@@ -360,6 +382,7 @@ int main(void)
     tcase_add_test(tc, body_must_be_json);
     tcase_add_test(tc, declared_oversize_is_refused_before_the_body_is_read);
     tcase_add_test(tc, the_cap_is_exact);
+    tcase_add_test(tc, ambiguous_framing_is_400_malformed_request);
     tcase_add_test(tc, chunked_oversize_is_413);
     tcase_add_test(tc, malformed_json_names_line_and_column);
     tcase_add_test(tc, json_round_trips_through_the_database);
