@@ -268,6 +268,19 @@ static enum bpa_db_status remind(struct bpa_db_conn *conn, void *context)
     return bpa_db_call(conn, "remind_waiting", 1, (const char *const[]){days}, NULL);
 }
 
+/* Sleeps `ms` in slices of at most 50 ms: a stop is noticed within one
+ * slice, so shutting down never waits out a long --notify-interval-ms
+ * (up to a minute). */
+static void pause_unless_stopped(struct bpa_dispatcher *d, unsigned long ms)
+{
+    while (ms > 0 && !atomic_load(&d->stop)) {
+        unsigned long slice = ms < 50 ? ms : 50;
+        struct timespec pause = {.tv_sec = 0, .tv_nsec = (long)slice * 1000000L};
+        nanosleep(&pause, NULL);
+        ms -= slice;
+    }
+}
+
 static void *run(void *context)
 {
     struct bpa_dispatcher *d = context;
@@ -276,8 +289,11 @@ static void *run(void *context)
         struct round round = {.config = d->config};
         enum bpa_db_status recorded = BPA_DB_UNAVAILABLE;
         if (bpa_db_pool_acquire(d->pool, 1000, &conn) == BPA_DB_OK) {
-            bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, remind, (void *)d->config);
-            recorded = deliver_due(conn, &round);
+            /* the connection lost and not reopened: nothing to claim with
+             * (it would only log "connection pointer is NULL") */
+            recorded = bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, remind, (void *)d->config);
+            if (recorded != BPA_DB_UNAVAILABLE)
+                recorded = deliver_due(conn, &round);
             bpa_db_pool_release(d->pool, conn);
         }
         bool busy = recorded == BPA_DB_OK && round.delivered + round.failed > 0;
@@ -286,12 +302,8 @@ static void *run(void *context)
                     json_pack("{s:i, s:i}", "delivered", round.delivered, "failed", round.failed));
         /* idle, or the outcomes were not recorded (the database is away):
          * pause rather than send the same batch again at once */
-        if (!busy) {
-            struct timespec pause = {.tv_sec = (time_t)(d->config->notify_interval_ms / 1000),
-                                     .tv_nsec =
-                                         (long)(d->config->notify_interval_ms % 1000) * 1000000L};
-            nanosleep(&pause, NULL);
-        }
+        if (!busy)
+            pause_unless_stopped(d, d->config->notify_interval_ms);
     }
     return NULL;
 }
