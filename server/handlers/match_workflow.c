@@ -430,7 +430,8 @@ int bpa_handle_match_transition(struct bpa_request *request)
                            .id = id,
                            .action = action,
                            .reason = reason,
-                           .note = json_string_value(json_object_get(body, "note"))};
+                           .note = json_string_value(json_object_get(body, "note")),
+                           .refusal = BPA_ERR_COUNT}; /* when BEGIN itself fails */
     enum bpa_db_status status =
         bpa_db_transaction(request->db, BPA_DB_READ_COMMITTED, run_transition, &t);
     int rc;

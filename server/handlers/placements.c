@@ -234,7 +234,8 @@ static int transition(struct bpa_request *request, const char *to)
     enum bpa_error refused = bpa_resource_access(request, &placements, id, true);
     if (refused != BPA_ERR_COUNT)
         return bpa_reply_error(request, refused, NULL, NULL);
-    struct transition t = {.request = request, .id = id, .to = to};
+    struct transition t = {
+        .request = request, .id = id, .to = to, .refusal = BPA_ERR_COUNT}; /* if BEGIN fails */
     enum bpa_db_status status =
         bpa_db_transaction(request->db, BPA_DB_READ_COMMITTED, run_transition, &t);
     if (status == BPA_DB_OK)

@@ -213,7 +213,8 @@ int bpa_resource_create(struct bpa_request *request, const struct bpa_resource *
                        .scope = scope,
                        .key = key,
                        .hash = hash,
-                       .details = details};
+                       .details = details,
+                       .refusal = BPA_ERR_COUNT}; /* when BEGIN itself fails */
     enum bpa_db_status status =
         bpa_db_transaction(request->db, BPA_DB_READ_COMMITTED, run_create, &c);
     int rc;
@@ -402,7 +403,8 @@ int bpa_resource_update(struct bpa_request *request, const struct bpa_resource *
                        .patch = request->json,
                        .if_match = if_match,
                        .changed = changed,
-                       .details = details};
+                       .details = details,
+                       .refusal = BPA_ERR_COUNT}; /* when BEGIN itself fails */
     enum bpa_db_status status =
         bpa_db_transaction(request->db, BPA_DB_READ_COMMITTED, run_update, &u);
     int rc;
