@@ -83,7 +83,7 @@ static long long new_match(void)
 /* The path with its placeholders filled, making fresh resources where a
  * row needs one per call: {EA} employer A, {PO} an open placement of A,
  * {PD} a draft of A, {SA} a seeker of portal A, {NEW_PD} a new draft of A,
- * {NEW_SA} a new seeker of portal A. */
+ * {NEW_SA} a new seeker of portal A, {PA} portal A. */
 static const char *fill(const char *path)
 {
     static char out[256];
@@ -101,6 +101,7 @@ static const char *fill(const char *path)
                        : !strcmp(name, "NEW_PD")
                            ? create("/v1/placements", placement_body(employer_a))
                        : !strcmp(name, "NEW_SA") ? create("/v1/seekers", seeker_body(portal_a))
+                       : !strcmp(name, "PA")     ? portal_a
                        : !strcmp(name, "MA")     ? match_a
                        : !strcmp(name, "NEW_MA") ? new_match()
                                                  : -1;
@@ -214,6 +215,12 @@ static const struct row rows[] = {
      "/v1/employers/{id}/verified",
      "/v1/employers/{EA}/verified",
      "{\"verified\":true}",
+     {401, 200, 403, 403, 403, 403},
+     false},
+    {"PUT",
+     "/v1/portals/{id}/rate-limit",
+     "/v1/portals/{PA}/rate-limit",
+     "{\"requests_per_minute\":null}",
      {401, 200, 403, 403, 403, 403},
      false},
     {"GET", "/v1/placements", "/v1/placements", NULL, SIGNED_IN(200), false},

@@ -261,6 +261,33 @@ static pid_t spawn(const char *const *argv, const char *output_path)
     return spawn_with_input(argv, output_path, NULL);
 }
 
+/* The daemons' logs this process made, removed when it exits (tests leave
+ * nothing in /tmp) unless BPA_KEEP_LOGS is set, to read them after a
+ * failure. */
+static char made_logs[64][256];
+static size_t made_log_count;
+static pid_t logs_owner;
+
+static void remove_made_logs(void)
+{
+    if (getpid() != logs_owner || getenv("BPA_KEEP_LOGS"))
+        return;
+    for (size_t i = 0; i < made_log_count; i++)
+        unlink(made_logs[i]);
+}
+
+static void remember_log(const char *path)
+{
+    if (made_log_count == 0 && logs_owner == 0)
+        atexit(remove_made_logs); /* inherited by the test processes Check forks */
+    if (getpid() != logs_owner) { /* a forked test: the logs it makes are its own */
+        logs_owner = getpid();
+        made_log_count = 0;
+    }
+    if (made_log_count < sizeof made_logs / sizeof made_logs[0])
+        snprintf(made_logs[made_log_count++], sizeof made_logs[0], "%s", path);
+}
+
 bool harness_server_start(struct harness_server *server, const char *db_url,
                           const char *const *extra, int *status)
 {
@@ -278,6 +305,7 @@ bool harness_server_start(struct harness_server *server, const char *db_url,
         argv[argc++] = extra[i];
     argv[argc] = NULL;
     server->pid = spawn(argv, server->log_path);
+    remember_log(server->log_path);
 
     for (int tries = 0; tries < 600; tries++) {
         int wstatus;
@@ -318,8 +346,10 @@ bool harness_server_stop_cleanly(struct harness_server *server)
     int stopped = harness_server_stop(server, SIGTERM);
     bool clean = WIFEXITED(stopped) && WEXITSTATUS(stopped) == 0;
     if (!clean)
-        fprintf(stderr, "bpa-server did not exit 0 on SIGTERM (status %d); log %s\n", stopped,
-                server->log_path);
+        fprintf(stderr,
+                "bpa-server did not exit 0 on SIGTERM (status %d); log %s (kept with "
+                "BPA_KEEP_LOGS=1)\n",
+                stopped, server->log_path);
     return clean;
 }
 
