@@ -4,6 +4,8 @@
 #include <sodium.h>
 #include <stdlib.h>
 
+Suite *client_address_suite(void); /* not in suites.h, which is shared */
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -22,6 +24,7 @@ int main(void)
     srunner_add_suite(runner, matcher_suite());
     srunner_add_suite(runner, match_life_suite());
     srunner_add_suite(runner, address_suite());
+    srunner_add_suite(runner, client_address_suite());
     srunner_run_all(runner, CK_ENV);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);
