@@ -2,6 +2,8 @@
 #include "errors.h"
 #include "config.h"
 
+#include "client_address.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -280,6 +282,14 @@ int bpa_config_load(struct bpa_config *config, int argc, char *const argv[],
 
     if (config->language && strcmp(config->language, "en") && strcmp(config->language, "nl"))
         return bpa_reason(error, error_size, "--language: '%s' is not en or nl", config->language);
+    if (config->trusted_proxies) {
+        char reason[200];
+        struct bpa_trusted_proxies *proxies =
+            bpa_trusted_proxies_parse(config->trusted_proxies, reason, sizeof reason);
+        if (!proxies)
+            return bpa_reason(error, error_size, "--trusted-proxies: %s", reason);
+        bpa_trusted_proxies_free(proxies);
+    }
     if (!config->help && !config->database_url)
         return bpa_reason(error, error_size,
                           "no database: set BPA_DATABASE_URL or pass --database-url");

@@ -13,8 +13,10 @@
 #include "http.h"
 
 #include "access.h"
+#include "client_address.h"
 #include "deadlines.h"
 #include "log.h"
+#include "request.h"
 #include "worker_pool.h"
 
 #include <arpa/inet.h>
@@ -359,6 +361,18 @@ static int begin(struct bpa_server *server, struct bpa_request *request)
     return MHD_YES;
 }
 
+/* The client's address, and whether it used TLS: from the peer, or from
+ * what a trusted proxy says (client_address.h). */
+static void identify_client(const struct bpa_server *server, struct bpa_request *request)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(request->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    bpa_client_address(server->proxies, info ? info->client_addr : NULL,
+                       bpa_header(request, "X-Forwarded-For"), bpa_header(request, "Forwarded"),
+                       bpa_header(request, "X-Forwarded-Proto"), request->client_address,
+                       &request->https);
+}
+
 static struct bpa_deadline *connection_deadline(struct MHD_Connection *connection)
 {
     const union MHD_ConnectionInfo *info =
@@ -387,6 +401,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         request->upload_error = BPA_ERR_COUNT;
         bpa_request_id_choose(
             MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "X-Request-Id"), request->id);
+        identify_client(server, request);
         pthread_mutex_lock(&server->lock);
         server->in_flight++;
         pthread_mutex_unlock(&server->lock);
@@ -438,11 +453,12 @@ static void log_request(const struct bpa_request *request, enum MHD_RequestTermi
     const struct bpa_principal *who = &request->principal;
     char principal[48];
     snprintf(principal, sizeof principal, "%s:%lld", bpa_role_name(who->role), who->id);
-    json_t *fields = json_pack("{s:s, s:o, s:o, s:s, s:i, s:f, s:s?}", "request_id", request->id,
-                               "method", loggable(request->method), "path", loggable(request->path),
-                               "route", request->route ? request->route->pattern : "unmatched",
-                               "status", (int)request->status, "duration_ms", seconds * 1000.0,
-                               "principal", who->role == BPA_ROLE_ANONYMOUS ? NULL : principal);
+    json_t *fields = json_pack(
+        "{s:s, s:o, s:o, s:s, s:i, s:f, s:s?, s:s}", "request_id", request->id, "method",
+        loggable(request->method), "path", loggable(request->path), "route",
+        request->route ? request->route->pattern : "unmatched", "status", (int)request->status,
+        "duration_ms", seconds * 1000.0, "principal",
+        who->role == BPA_ROLE_ANONYMOUS ? NULL : principal, "client", request->client_address);
     if (how != MHD_REQUEST_TERMINATED_COMPLETED_OK)
         json_object_set_new(fields, "aborted", json_true());
     bpa_log(BPA_LOG_INFO, "request", fields);

@@ -49,7 +49,7 @@ struct bpa_server {
     struct bpa_metrics *metrics;
     const struct bpa_route *routes;
     size_t route_count;
-    const struct bpa_trusted_proxies *proxies; /* whose forwarded headers are believed */
+    struct bpa_trusted_proxies *proxies; /* whose forwarded headers are believed */
     struct MHD_Daemon *daemon;
     struct bpa_worker_pool *workers;          /* run the handlers that use the database */
     struct bpa_deadlines *deadlines;          /* for receiving requests */

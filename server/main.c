@@ -2,6 +2,7 @@
 #include "config.h"
 #include "admin.h"
 #include "auth.h"
+#include "client_address.h"
 #include "credential_cache.h"
 #include "dispatcher.h"
 #include "http.h"
@@ -132,6 +133,14 @@ static int serve(const struct bpa_config *config, const struct bpa_migrations *m
     dispatching = &dispatcher;
     bpa_log(BPA_LOG_INFO, "match_rules", json_pack("{s:s}", "version", server.rules.version));
 
+    /* checked by bpa_config_load: only memory can fail here */
+    struct bpa_trusted_proxies *proxies =
+        bpa_trusted_proxies_parse(config->trusted_proxies, error, sizeof error);
+    if (!proxies) {
+        bpa_log(BPA_LOG_ERROR, "out_of_memory", NULL);
+        goto out_sync;
+    }
+    server.proxies = proxies;
     if (bpa_http_start(&server, error, sizeof error) != 0) {
         bpa_log(BPA_LOG_ERROR, "listen_failed", json_pack("{s:s}", "message", error));
         goto out_sync;
@@ -152,6 +161,7 @@ out_sync:
         bpa_match_index_stop(server.index);
     bpa_credential_cache_stop(server.credentials);
     bpa_rate_limits_stop(server.limits);
+    bpa_trusted_proxies_free(server.proxies);
     pthread_cond_destroy(&server.idle);
     pthread_mutex_destroy(&server.lock);
 out:
