@@ -4,6 +4,8 @@
 #include "credential_cache.h"
 #include "log.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,15 +165,29 @@ void bpa_access_claim(const struct bpa_request *request, enum bpa_document kind,
 static enum bpa_db_status insert_audit(struct bpa_db_conn *conn, const char *kind,
                                        const char *principal_id, const char *action,
                                        const char *resource_type, const char *resource_id,
-                                       const char *request_id, json_t *detail)
+                                       const char *request_id, const char *client_address,
+                                       json_t *detail)
 {
     char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
     json_decref(detail);
     const char *params[] = {kind,        principal_id, action, resource_type,
-                            resource_id, request_id,   text};
-    enum bpa_db_status status = bpa_db_call(conn, "audit_insert", 7, params, NULL);
+                            resource_id, request_id,   text,   client_address};
+    enum bpa_db_status status = bpa_db_call(conn, "audit_insert", 8, params, NULL);
     free(text);
     return status;
+}
+
+/* The request's client address when it is one ("unknown" or unset is
+ * NULL): the column is inet, and an audit row must never fail over it. */
+static const char *audit_address(const struct bpa_request *request)
+{
+    const char *text = request->client_address;
+    unsigned char ignored[sizeof(struct in6_addr)];
+    if (memchr(text, '\0', sizeof request->client_address) == NULL)
+        return NULL;
+    if (inet_pton(AF_INET, text, ignored) == 1 || inet_pton(AF_INET6, text, ignored) == 1)
+        return text;
+    return NULL;
 }
 
 enum bpa_db_status bpa_access_audit(struct bpa_db_conn *conn, const struct bpa_request *request,
@@ -182,12 +198,13 @@ enum bpa_db_status bpa_access_audit(struct bpa_db_conn *conn, const struct bpa_r
     char principal_id[24];
     snprintf(principal_id, sizeof principal_id, "%lld", p->id);
     return insert_audit(conn, bpa_role_name(p->role), p->id ? principal_id : NULL, action,
-                        resource_type, resource_id, request->id, detail);
+                        resource_type, resource_id, request->id, audit_address(request), detail);
 }
 
 enum bpa_db_status bpa_access_audit_operator(struct bpa_db_conn *conn, const char *action,
                                              const char *resource_type, const char *resource_id,
                                              json_t *detail)
 {
-    return insert_audit(conn, "operator", NULL, action, resource_type, resource_id, NULL, detail);
+    return insert_audit(conn, "operator", NULL, action, resource_type, resource_id, NULL, NULL,
+                        detail);
 }

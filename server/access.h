@@ -42,8 +42,9 @@ bool bpa_access_scope(const struct bpa_request *request, enum bpa_document kind,
 void bpa_access_claim(const struct bpa_request *request, enum bpa_document kind, json_t *doc,
                       json_t *details);
 
-/* Appends a row to the audit trail for the request's principal. `detail`
- * (an object or NULL) is stolen. */
+/* Appends a row to the audit trail for the request's principal and client
+ * address (request->client_address). `detail` (an object or NULL) is
+ * stolen. */
 enum bpa_db_status bpa_access_audit(struct bpa_db_conn *conn, const struct bpa_request *request,
                                     const char *action, const char *resource_type,
                                     const char *resource_id, json_t *detail);

@@ -55,15 +55,16 @@ const struct bpa_db_statement bpa_db_access_statements[] = {
                              " WHERE at < now() - make_interval(secs => $2::float8))"
                              " INSERT INTO login_failures (subject) VALUES ($1)"},
     {"login_failures_clear", "DELETE FROM login_failures WHERE subject = $1"},
-    {"audit_insert",
-     "INSERT INTO audit_log (principal_kind, principal_id, action, resource_type,"
-     " resource_id, request_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)"},
+    {"audit_insert", "INSERT INTO audit_log (principal_kind, principal_id, action, resource_type,"
+                     " resource_id, request_id, detail, client_address)"
+                     " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::inet)"},
     /* $2 kind, $3 principal id, $4 action, $5 resource type, $6 resource id, $7 $8 time
      * range, $9 limit */
     {"audit_list",
      "SELECT COALESCE(json_agg(json_build_object('id', id, 'at', at, 'principal_kind',"
      " principal_kind, 'principal_id', principal_id, 'action', action, 'resource_type',"
-     " resource_type, 'resource_id', resource_id, 'request_id', request_id, 'detail', detail)"
+     " resource_type, 'resource_id', resource_id, 'request_id', request_id, 'detail', detail,"
+     " 'client_address', host(client_address))"
      " ORDER BY id), '[]') FROM (SELECT * FROM audit_log"
      " WHERE ($1::bigint IS NULL OR id > $1) AND ($2::text IS NULL OR principal_kind = $2)"
      " AND ($3::bigint IS NULL OR principal_id = $3) AND ($4::text IS NULL OR action = $4)"
