@@ -1,32 +1,143 @@
 /* /v1/auth: logging in and out with e-mail and password, and who am I.
  * Unknown accounts and wrong passwords get the same answer after the same
  * work (a password check against a dummy hash); failures are throttled per
- * account and per client address. */
+ * account and per client address (request->client_address: the peer, or
+ * the client a trusted proxy names); and only a few password checks run at
+ * once, so that a flood of logins cannot take every worker. */
 #include "access.h"
 #include "credential_cache.h"
 #include "handlers.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
-#include <microhttpd.h>
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
-static void client_address(struct bpa_request *request, char out[INET6_ADDRSTRLEN])
+/* ---- at most a few password hashes at once ----
+ *
+ * A login costs an argon2id hash: about 0.1 s of a core and 64 MiB with
+ * the default limits, on a worker thread that also holds a database
+ * connection. Workers are few (--workers, 8 by default, sized to the
+ * database pool), so 40 clients posting logins as fast as they are
+ * answered would hold every worker, and every other route would queue
+ * behind them. The throttle tables do not help when a flood comes from
+ * many addresses and accounts, or uses a right password.
+ *
+ * So a gate. At most `slots` logins hash at once, and at most as many
+ * more are let in to check the throttle tables and wait for a slot (for at
+ * most HASH_WAIT_MS). Every other login is answered 429 `rate_limited`
+ * with Retry-After at once, before the database is asked anything: a
+ * flood's surplus costs no query, holds a worker only for that answer,
+ * and is neither hashed nor counted as a failure. Logins thus hold at
+ * most half the workers; the other half, and most of the cores, stay free
+ * for everything else, whatever the size of the flood. A throttled client
+ * still gets its own 429 (too_many_attempts) and never hashes.
+ *
+ * The numbers: slots = max(1, min(workers / 4, cores / 2)). More hashes at
+ * once would not check more passwords a second once the cores are busy,
+ * only take the cores from every other request, and 64 MiB each. A
+ * waiting login holds a worker as surely as a hashing one, so the waiting
+ * room is as small and the wait short: a waiter's turn comes after about
+ * one hash. A few people logging in at one moment still get through; a
+ * flood gets mostly cheap 429s.
+ *
+ * The worker keeps its database connection across the hash: giving it
+ * back and taking another would need http.c to accept a handler that may
+ * end without one, and with workers sized to the pool and the gate
+ * bounding logins to half of them, no other request waits for the
+ * connections logins hold. The gate is per process (one daemon each). */
+#define HASH_WAIT_MS      500
+#define HASH_BUSY_RETRY_S 1
+
+static struct {
+    pthread_once_t once;
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    unsigned cores;
+    unsigned hashing; /* logins hashing now */
+    unsigned pending; /* logins let in, checking the tables or waiting for a slot */
+} gate = {.once = PTHREAD_ONCE_INIT};
+
+static void gate_init(void)
 {
-    const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(request->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    strcpy(out, "unknown");
-    if (!info || !info->client_addr)
-        return;
-    const struct sockaddr *a = info->client_addr;
-    if (a->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)a)->sin_addr, out,
-                  INET6_ADDRSTRLEN);
-    else if (a->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)a)->sin6_addr, out,
-                  INET6_ADDRSTRLEN);
+    pthread_mutex_init(&gate.lock, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC); /* a clock step must not stretch a wait */
+    pthread_cond_init(&gate.freed, &attr);
+    pthread_condattr_destroy(&attr);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    gate.cores = cores > 0 ? (unsigned)cores : 1;
+}
+
+/* How many hashes may run at once. */
+static unsigned gate_slots(const struct bpa_config *config)
+{
+    pthread_once(&gate.once, gate_init);
+    unsigned long slots = config->workers / 4;
+    if (slots > gate.cores / 2)
+        slots = gate.cores / 2;
+    return slots ? (unsigned)slots : 1;
+}
+
+/* Lets a login in (true; then gate_enter or gate_cancel), unless as many
+ * as may hash and wait already are in. */
+static bool gate_reserve(unsigned slots)
+{
+    pthread_mutex_lock(&gate.lock);
+    bool room = gate.hashing + gate.pending < 2 * slots;
+    if (room)
+        gate.pending++;
+    pthread_mutex_unlock(&gate.lock);
+    return room;
+}
+
+static void gate_cancel(void)
+{
+    pthread_mutex_lock(&gate.lock);
+    gate.pending--;
+    pthread_mutex_unlock(&gate.lock);
+}
+
+/* Waits for a slot: true when the caller may hash now (then gate_leave
+ * afterwards); false when none freed in time. */
+static bool gate_enter(unsigned slots)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_nsec += (long)HASH_WAIT_MS * 1000000L;
+    deadline.tv_sec += deadline.tv_nsec / 1000000000L;
+    deadline.tv_nsec %= 1000000000L;
+
+    pthread_mutex_lock(&gate.lock);
+    int waited = 0;
+    while (gate.hashing >= slots && waited != ETIMEDOUT)
+        waited = pthread_cond_timedwait(&gate.freed, &gate.lock, &deadline);
+    gate.pending--;
+    bool admitted = gate.hashing < slots;
+    if (admitted)
+        gate.hashing++;
+    pthread_mutex_unlock(&gate.lock);
+    return admitted;
+}
+
+static void gate_leave(void)
+{
+    pthread_mutex_lock(&gate.lock);
+    gate.hashing--;
+    pthread_cond_broadcast(&gate.freed); /* waiters are few; each rechecks */
+    pthread_mutex_unlock(&gate.lock);
+}
+
+static int reply_gate_full(struct bpa_request *request)
+{
+    request->reply_retry_after = HASH_BUSY_RETRY_S;
+    return bpa_reply_error(request, BPA_ERR_RATE_LIMITED,
+                           "too many logins are being checked at once; try again shortly", NULL);
 }
 
 /* Seconds until `subject` may try again, or 0 when it is under `limit`. */
@@ -120,6 +231,38 @@ static enum bpa_db_status start_session(struct bpa_db_conn *conn, void *context)
     return status;
 }
 
+/* Before the hash: the throttle tables, then the account (*account: its
+ * row, or NULL when there is none). False when a reply was made instead
+ * (its result in *rc). */
+static bool before_hash(struct bpa_request *request, const char *email, const char *account_subject,
+                        const char *address_subject, json_t **account, int *rc)
+{
+    const struct bpa_config *config = request->server->config;
+    unsigned retry_after = 0;
+    enum bpa_db_status status =
+        throttled(request, account_subject, config->login_max_failures, &retry_after);
+    if (status == BPA_DB_OK && !retry_after)
+        status = throttled(request, address_subject, config->login_max_failures_per_address,
+                           &retry_after);
+    if (status == BPA_DB_OK && retry_after) {
+        request->reply_retry_after = retry_after;
+        *rc = bpa_reply_error(request, BPA_ERR_TOO_MANY_ATTEMPTS, NULL, NULL);
+        return false;
+    }
+    char *found = NULL;
+    if (status == BPA_DB_OK)
+        status = bpa_db_call(request->db, "account_by_email", 1, &email, &found);
+    *account = found ? json_loads(found, 0, NULL) : NULL;
+    free(found);
+    if (status != BPA_DB_OK) {
+        json_decref(*account);
+        *account = NULL;
+        *rc = bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
+        return false;
+    }
+    return true;
+}
+
 int bpa_handle_login(struct bpa_request *request)
 {
     const struct bpa_config *config = request->server->config;
@@ -129,38 +272,36 @@ int bpa_handle_login(struct bpa_request *request)
         return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
     json_decref(details);
 
-    char address[INET6_ADDRSTRLEN], account_subject[280], address_subject[80];
-    client_address(request, address);
+    char account_subject[280], address_subject[80];
     snprintf(account_subject, sizeof account_subject, "account:%s", c.email);
-    snprintf(address_subject, sizeof address_subject, "address:%s", address);
-    unsigned retry_after = 0;
-    enum bpa_db_status status =
-        throttled(request, account_subject, config->login_max_failures, &retry_after);
-    if (status == BPA_DB_OK && !retry_after)
-        status = throttled(request, address_subject, config->login_max_failures_per_address,
-                           &retry_after);
-    if (status != BPA_DB_OK)
-        return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
-    if (retry_after) {
-        request->reply_retry_after = retry_after;
-        return bpa_reply_error(request, BPA_ERR_TOO_MANY_ATTEMPTS, NULL, NULL);
-    }
-
-    char *found = NULL;
-    const char *email = c.email;
-    status = bpa_db_call(request->db, "account_by_email", 1, &email, &found);
-    json_t *account = found ? json_loads(found, 0, NULL) : NULL;
-    free(found);
-    if (status != BPA_DB_OK) {
-        json_decref(account);
-        return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
+    snprintf(address_subject, sizeof address_subject, "address:%s",
+             request->client_address[0] ? request->client_address : "unknown");
+    unsigned slots = gate_slots(config);
+    if (!gate_reserve(slots))
+        return reply_gate_full(request);
+    json_t *account = NULL;
+    int rc;
+    if (!before_hash(request, c.email, account_subject, address_subject, &account, &rc)) {
+        gate_cancel();
+        return rc;
     }
     const char *hash = json_string_value(json_object_get(account, "password_hash"));
     bool usable = account && !json_is_true(json_object_get(account, "disabled"));
+    const struct bpa_password_limits limits = {config->password_opslimit,
+                                               (size_t)config->password_memlimit_kib * 1024};
+    if (!gate_enter(slots)) {
+        json_decref(account);
+        return reply_gate_full(request);
+    }
     /* The same work whether or not the account exists. */
     bool matches =
         bpa_password_verify(usable ? hash : request->server->dummy_password_hash, c.password) &&
         usable;
+    char rehashed[crypto_pwhash_STRBYTES];
+    bool rehash = matches && bpa_password_needs_rehash(hash, &limits) &&
+                  bpa_password_hash(c.password, &limits, rehashed) == 0;
+    gate_leave();
+
     long long account_id = json_integer_value(json_object_get(account, "id"));
     if (!matches) {
         json_decref(account);
@@ -170,14 +311,10 @@ int bpa_handle_login(struct bpa_request *request)
     char id[24], lifetime[24], token[BPA_TOKEN_SIZE], token_hash[BPA_TOKEN_HASH_SIZE];
     snprintf(id, sizeof id, "%lld", account_id);
     snprintf(lifetime, sizeof lifetime, "%lu", config->session_lifetime_s);
-    const struct bpa_password_limits limits = {config->password_opslimit,
-                                               (size_t)config->password_memlimit_kib * 1024};
-    if (bpa_password_needs_rehash(hash, &limits)) {
-        char rehashed[crypto_pwhash_STRBYTES];
-        if (bpa_password_hash(c.password, &limits, rehashed) == 0) {
-            const char *params[] = {id, rehashed};
-            status = bpa_db_call(request->db, "account_set_hash", 2, params, NULL);
-        }
+    enum bpa_db_status status = BPA_DB_OK;
+    if (rehash) {
+        const char *params[] = {id, rehashed};
+        status = bpa_db_call(request->db, "account_set_hash", 2, params, NULL);
     }
     bpa_token_new(BPA_SESSION_PREFIX, token);
     bpa_token_hash(token, token_hash);
@@ -190,7 +327,6 @@ int bpa_handle_login(struct bpa_request *request)
         json_pack("{s:O, s:I, s:O}", "role", json_object_get(account, "role"), "account_id",
                   (json_int_t)account_id, "employer_id", json_object_get(account, "employer_id"));
     json_decref(account);
-    int rc;
     if (status != BPA_DB_OK || !expires) {
         json_decref(principal);
         rc = bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
