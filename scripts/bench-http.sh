@@ -56,12 +56,15 @@ curl -fs -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$port$
 }
 
 # The same statements the daemon runs for that request (server/db/access.c
-# and server/db/documents.c), with the session's hash and the id inlined.
+# and server/db/documents.c), with the same parameters ($1, $2) bound to
+# pgbench variables, so both are planned and cached alike.
 hash=$(psql "$url" -Atqc "SELECT token_hash FROM sessions ORDER BY created_at DESC LIMIT 1")
-session_sql="SELECT json_build_object('role', a.role, 'id', a.id, 'employer_id', a.employer_id, 'stale', s.last_used_at < now() - make_interval(secs => least(30, 1800::float8 / 4))) FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = '$hash'::bytea AND s.revoked_at IS NULL AND s.expires_at > now() AND s.last_used_at > now() - make_interval(secs => 1800::float8) AND NOT a.disabled;"
-document_sql="SELECT doc FROM placement_documents WHERE id = $placement;"
-printf '%s\n%s\n' "$session_sql" "$document_sql" >"$work/both.sql"
-printf '%s\n' "$document_sql" >"$work/document.sql"
+cat >"$work/both.sql" <<'SQL'
+SELECT json_build_object('role', a.role, 'id', a.id, 'employer_id', a.employer_id, 'stale', s.last_used_at < now() - make_interval(secs => least(30, :idle::float8 / 4)), 'valid_for', extract(epoch FROM least(s.expires_at - now(), s.last_used_at + make_interval(secs => :idle::float8) - now()))) FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = :hash::bytea AND s.revoked_at IS NULL AND s.expires_at > now() AND s.last_used_at > now() - make_interval(secs => :idle::float8) AND NOT a.disabled;
+SELECT doc FROM placement_documents WHERE id = :id;
+SQL
+echo 'SELECT doc FROM placement_documents WHERE id = :id;' >"$work/document.sql"
+variables=(-D "id=$placement" -D "hash=$hash" -D idle=1800)
 
 threads=$((connections < 2 ? connections : 2))
 rate() { sed -n "$1" | awk '{print int($NF + 0.5)}'; }
@@ -72,7 +75,7 @@ daemon_p50=$(grep -E '^ +50%' "$work/wrk.txt" | awk '{print $2}')
 daemon_p99=$(grep -E '^ +99%' "$work/wrk.txt" | awk '{print $2}')
 errors=$(grep -E 'Non-2xx|Socket errors' "$work/wrk.txt" || true)
 
-pg() { pgbench -n -M prepared -c "$connections" -j "$threads" -T "$seconds" -f "$1" "$url" 2>/dev/null; }
+pg() { pgbench -n -M prepared -c "$connections" -j "$threads" -T "$seconds" "${variables[@]}" -f "$1" "$url" 2>/dev/null; }
 both_tps=$(pg "$work/both.sql" | grep -E '^tps' | rate 's/^tps = \([0-9.]*\).*/\1/p')
 document_tps=$(pg "$work/document.sql" | grep -E '^tps' | rate 's/^tps = \([0-9.]*\).*/\1/p')
 
