@@ -282,7 +282,9 @@ static int run_with_database(struct bpa_request *request)
 {
     unsigned flags = request->route->flags;
     bool public = flags & BPA_ROUTE_PUBLIC;
-    /* Every credential is checked against the database. */
+    /* Credentials are checked against the database (or what the daemon
+     * remembers of it, credential_cache.h), so even public routes of this
+     * kind need a connection. */
     enum bpa_db_status status =
         bpa_db_pool_acquire(request->server->pool, DB_ACQUIRE_WAIT_MS, &request->db);
     if (status != BPA_DB_OK)
