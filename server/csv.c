@@ -49,6 +49,10 @@ int bpa_csv_next(struct bpa_csv *csv, char ***fields, size_t *count)
     unsigned long lines = 0;
     while ((c = fgetc(csv->in)) != EOF) {
         any = true;
+        /* Fields are kept NUL-terminated: a NUL byte would end one early
+         * and shift every field after it into the wrong column. */
+        if (c == '\0')
+            return -1;
         if (quoted) {
             if (c == '"') {
                 int next = fgetc(csv->in);

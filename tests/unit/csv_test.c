@@ -69,6 +69,24 @@ START_TEST(tabs_without_quoting)
 }
 END_TEST
 
+/* Found by tests/fuzz/csv_fuzz.c: a NUL byte ended its field early and
+ * moved the fields after it into the wrong columns ("Den Haag" was lost). */
+START_TEST(a_nul_byte_is_an_error)
+{
+    static const char tsv[] = "NL\t25\0"
+                              "16\tDen Haag\n";
+    FILE *f = fmemopen((void *)tsv, sizeof tsv - 1, "r");
+    ck_assert_ptr_nonnull(f);
+    struct bpa_csv csv;
+    bpa_csv_init(&csv, f, '\t', false);
+    char **fields;
+    size_t n;
+    ck_assert_int_eq(bpa_csv_next(&csv, &fields, &n), -1);
+    bpa_csv_free(&csv);
+    fclose(f);
+}
+END_TEST
+
 Suite *csv_suite(void)
 {
     Suite *s = suite_create("csv");
@@ -76,6 +94,7 @@ Suite *csv_suite(void)
     tcase_add_test(tc, quoted_fields_hold_commas_quotes_and_line_breaks);
     tcase_add_test(tc, an_unterminated_quote_is_an_error);
     tcase_add_test(tc, tabs_without_quoting);
+    tcase_add_test(tc, a_nul_byte_is_an_error);
     suite_add_tcase(s, tc);
     return s;
 }
