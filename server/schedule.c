@@ -6,6 +6,17 @@
 
 static const char *const days[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
+/* Appends {field, problem}. A field name cut inside a UTF-8 character (a
+ * long unknown member's) cannot be packed, but the problem must still
+ * count: a schedule with an uncounted problem passes, its interval ignored. */
+static void add_problem(json_t *details, const char *field, const char *text)
+{
+    json_t *detail = json_pack("{s:s, s:s}", "field", field, "problem", text);
+    if (!detail)
+        detail = json_pack("{s:s, s:s}", "field", "(not UTF-8 text)", "problem", text);
+    json_array_append_new(details, detail);
+}
+
 static void problem(json_t *details, const char *path, size_t index, const char *member,
                     const char *text)
 {
@@ -14,7 +25,7 @@ static void problem(json_t *details, const char *path, size_t index, const char 
         snprintf(field, sizeof field, "%s[%zu].%s", path, index, member);
     else
         snprintf(field, sizeof field, "%s[%zu]", path, index);
-    json_array_append_new(details, json_pack("{s:s, s:s}", "field", field, "problem", text));
+    add_problem(details, field, text);
 }
 
 /* Minutes since midnight for "HH:MM" (00:00..24:00), or -1. */
@@ -49,13 +60,11 @@ bool bpa_schedule_parse(const json_t *intervals, const char *path, bpa_week_text
     out[BPA_WEEK_SLOTS] = '\0';
     size_t before = json_array_size(details);
     if (!json_is_array(intervals)) {
-        json_array_append_new(details, json_pack("{s:s, s:s}", "field", path, "problem",
-                                                 "must be a list of {day, from, to} intervals"));
+        add_problem(details, path, "must be a list of {day, from, to} intervals");
         return false;
     }
     if (json_array_size(intervals) > 100) {
-        json_array_append_new(
-            details, json_pack("{s:s, s:s}", "field", path, "problem", "at most 100 intervals"));
+        add_problem(details, path, "at most 100 intervals");
         return false;
     }
     /* minutes[day][i] marks covered minutes, to find overlaps exactly */

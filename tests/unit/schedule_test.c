@@ -95,6 +95,28 @@ START_TEST(bad_intervals_name_their_field)
 }
 END_TEST
 
+/* Found by tests/fuzz/schedule_fuzz.c: a long unknown member whose field
+ * name was cut inside a UTF-8 character lost its problem, and the schedule
+ * passed without the interval. */
+START_TEST(a_long_unknown_member_still_refuses_the_interval)
+{
+    char json[400], key[200];
+    /* "schedule[0]." and 114 bytes leave the first "é" cut by the 127-byte field name */
+    memset(key, 'a', 114);
+    strcpy(key + 114, "\xC3\xA9\xC3\xA9");
+    snprintf(json, sizeof json, "[{\"day\":\"mon\",\"from\":\"08:00\",\"to\":\"12:00\",\"%s\":1}]",
+             key);
+    bpa_week_text slots;
+    json_t *in = intervals(json), *details = json_array();
+    ck_assert(!bpa_schedule_parse(in, "schedule", slots, details));
+    ck_assert_uint_eq(json_array_size(details), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(details, 0), "problem")),
+                     "unknown field");
+    json_decref(in);
+    json_decref(details);
+}
+END_TEST
+
 Suite *schedule_suite(void)
 {
     Suite *s = suite_create("schedule");
@@ -102,6 +124,7 @@ Suite *schedule_suite(void)
     tcase_add_test(tc, half_hours_round_to_the_nearest_hour);
     tcase_add_test(tc, format_merges_adjacent_hours);
     tcase_add_test(tc, bad_intervals_name_their_field);
+    tcase_add_test(tc, a_long_unknown_member_still_refuses_the_interval);
     suite_add_tcase(s, tc);
     return s;
 }
