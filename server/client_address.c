@@ -105,11 +105,17 @@ static bool trusted(const struct bpa_trusted_proxies *proxies, const struct ip *
 
 /* ---- the list of trusted proxies ---- */
 
+/* The message quotes the entry, at most 80 bytes of it and control
+ * characters as '?', so that it stays one line. */
 static int entry_error(char *error, size_t error_size, const char *entry, size_t len,
                        const char *problem)
 {
-    snprintf(error, error_size, "trusted proxies: '%.*s' %s", (int)(len > 80 ? 80 : len), entry,
-             problem);
+    char quoted[81];
+    size_t n = len < sizeof quoted - 1 ? len : sizeof quoted - 1;
+    for (size_t i = 0; i < n; i++)
+        quoted[i] = (unsigned char)entry[i] < 0x20 || entry[i] == 0x7f ? '?' : entry[i];
+    quoted[n] = '\0';
+    snprintf(error, error_size, "trusted proxies: '%s' %s", quoted, problem);
     return -1;
 }
 

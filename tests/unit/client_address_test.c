@@ -117,6 +117,7 @@ START_TEST(bad_lists_are_refused_with_a_reason)
     refused("fe80::1%eth0", "is not");
     refused("192.0.2.1;10.0.0.0/8", "is not");
     refused("10.0.0.256", "is not");
+    refused("10.0.0.0/8,\n192.0.2.1", "'?192.0.2.1' is not"); /* one line, whatever the input */
 }
 END_TEST
 
