@@ -173,7 +173,8 @@ if $run; then
         flags=$(header_list "tests/fuzz/${name}_fuzz.c" fuzz-flags)
         [[ -f tests/fuzz/$name.dict ]] && flags+=" -dict=tests/fuzz/$name.dict"
         log=$out/logs/$name.log
-        before=$(find "$out/artifacts/$name" -type f | sort)
+        # artifacts this run writes, even over one of the same name (the same input)
+        touch "$TMPDIR/start"
         # shellcheck disable=SC2086
         "$out/$name" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 \
             -rss_limit_mb=2048 -artifact_prefix="$out/artifacts/$name/" $flags \
@@ -181,7 +182,7 @@ if $run; then
         rc=$?
         execs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)
         total=$((total + ${execs:-0}))
-        new=$(comm -13 <(echo "$before") <(find "$out/artifacts/$name" -type f | sort) | sed '/^$/d')
+        new=$(find "$out/artifacts/$name" -type f -newer "$TMPDIR/start" | sort)
         if [[ $rc -eq 0 && -z "$new" ]]; then
             printf '  %-10s %12s executions  ok\n' "$name" "${execs:-?}"
         else

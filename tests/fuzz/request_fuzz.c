@@ -1,9 +1,10 @@
 /* Fuzzes what handlers read from a request besides its body
  * (server/request.c): query parameters checked against field rules, the
  * page (limit and the opaque cursor), LIKE escaping of a search text; and
- * the headers X-Request-Id (server/request_id.c), If-Match and
- * Idempotency-Key (server/handlers/resource.c, compiled in here because
- * their readers are static there).
+ * the headers Authorization (the token's shape and hash, server/auth.c),
+ * X-Request-Id (server/request_id.c), If-Match and Idempotency-Key
+ * (server/handlers/resource.c, compiled in here because their readers are
+ * static there).
  *
  * The input is lines "name=value", the request's query arguments and
  * headers. libmicrohttpd's look-up is replaced by one over those lines (the
@@ -14,14 +15,17 @@
  * Invariants: a parameter is either read (a value within its rule, no
  * problem added) or refused (a problem that serialises); a page asks for
  * 1-500 items; a cursor this server issues reads back as the key it was
- * made from; a request id kept is a sane one; an If-Match version is
- * digits; the LIKE pattern unescapes to the text.
+ * made from; a token of the right shape is its prefix and 43 base64url
+ * characters, and hashes to a bytea literal; a request id kept is a sane
+ * one; an If-Match version is digits; the LIKE pattern unescapes to the text.
  *
- * fuzz-links: server/request.c server/request_id.c server/fields.c server/schedule.c
+ * fuzz-links: server/request.c server/request_id.c server/auth.c server/fields.c
+ * fuzz-links: server/schedule.c
  * fuzz-flags: -max_len=2048
  */
 #include "../../server/handlers/resource.c"
 
+#include "auth.h"
 #include "fuzz.h"
 #include "request_id.h"
 
@@ -183,8 +187,9 @@ static void fuzz_cursor_round_trip(struct bpa_request *request, bool numeric, ui
     json_t *details = json_array();
     struct bpa_page again;
     bool ok = bpa_page_parse(request, numeric, &again, details);
-    /* a key the server could have made: an id, or a URI (at most 300) */
-    if (numeric || (*text && strlen(text) <= 396)) {
+    /* a key the server pages by: an id, or a URI (at most 300 characters;
+     * bpa_page_parse reads cursors of at most 520 characters, 390 bytes) */
+    if (numeric || (*text && strlen(text) <= 300)) {
         FUZZ_CHECK(ok && again.after && strcmp(again.after, numeric ? key : text) == 0);
         FUZZ_CHECK(json_array_size(details) == 0);
     }
@@ -227,6 +232,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                    strspn(page.after, "0123456789") == strlen(page.after));
     bpa_page_free(&page);
     check_details(details);
+
+    /* as bpa_access_authenticate reads the credential, before the database */
+    const char *authorization = bpa_header(&request, "Authorization");
+    if (authorization && strncmp(authorization, "Bearer ", 7) == 0) {
+        const char *token = authorization + 7;
+        bool session = bpa_token_shaped(token, BPA_SESSION_PREFIX);
+        if (session || bpa_token_shaped(token, BPA_KEY_PREFIX)) {
+            FUZZ_CHECK(strlen(token) == 6 + 43 && strlen(token) < BPA_TOKEN_SIZE);
+            char hash[BPA_TOKEN_HASH_SIZE];
+            bpa_token_hash(token, hash);
+            FUZZ_CHECK(strncmp(hash, "\\x", 2) == 0 && strlen(hash) == BPA_TOKEN_HASH_SIZE - 1);
+            FUZZ_CHECK(strspn(hash + 2, "0123456789abcdef") == 64);
+        }
+    }
 
     char id[BPA_REQUEST_ID_MAX + 1];
     const char *given = bpa_header(&request, "X-Request-Id");
