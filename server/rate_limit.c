@@ -28,6 +28,7 @@ struct bpa_rate_limits {
     pthread_mutex_t lock;
     int64_t minute; /* of the entries */
     size_t used;
+    uint16_t used_slots[SLOTS]; /* the first `used`: which entries to share */
     bool full_logged;
     struct bpa_db_pool *pool;
     atomic_bool stopping;
@@ -63,7 +64,7 @@ static struct entry *find(struct bpa_rate_limits *limits, const char *credential
             if (!make || limits->used >= SLOTS * 3 / 4)
                 return NULL;
             snprintf(e->credential, sizeof e->credential, "%s", credential);
-            limits->used++;
+            limits->used_slots[limits->used++] = (uint16_t)i;
             return e;
         }
     }
@@ -75,7 +76,8 @@ static void turn_minute(struct bpa_rate_limits *limits, int64_t minute)
 {
     if (limits->minute == minute)
         return;
-    memset(limits->entries, 0, sizeof limits->entries);
+    for (size_t i = 0; i < limits->used; i++)
+        memset(&limits->entries[limits->used_slots[i]], 0, sizeof limits->entries[0]);
     limits->used = 0;
     limits->minute = minute;
     limits->full_logged = false;
@@ -118,10 +120,10 @@ static void share(struct bpa_rate_limits *limits, bool prune)
     json_t *counts = json_object();
     pthread_mutex_lock(&limits->lock);
     int64_t minute = limits->minute;
-    for (size_t i = 0; i < SLOTS; i++)
-        if (limits->entries[i].credential[0])
-            json_object_set_new(counts, limits->entries[i].credential,
-                                json_integer((json_int_t)limits->entries[i].pending));
+    for (size_t i = 0; i < limits->used; i++) {
+        const struct entry *e = &limits->entries[limits->used_slots[i]];
+        json_object_set_new(counts, e->credential, json_integer((json_int_t)e->pending));
+    }
     pthread_mutex_unlock(&limits->lock);
     if (json_object_size(counts) == 0 && !prune) {
         json_decref(counts);
