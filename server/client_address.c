@@ -198,6 +198,11 @@ struct bpa_trusted_proxies *bpa_trusted_proxies_parse(const char *list, char *er
     return set;
 }
 
+bool bpa_trusted_proxies_any(const struct bpa_trusted_proxies *proxies)
+{
+    return proxies && proxies->count > 0;
+}
+
 void bpa_trusted_proxies_free(struct bpa_trusted_proxies *proxies)
 {
     free(proxies);

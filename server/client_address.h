@@ -31,6 +31,8 @@ struct bpa_trusted_proxies;
 struct bpa_trusted_proxies *bpa_trusted_proxies_parse(const char *list, char *error,
                                                       size_t error_size);
 void bpa_trusted_proxies_free(struct bpa_trusted_proxies *proxies);
+/* Whether the set trusts anyone: if not, no forwarded header need be read. */
+bool bpa_trusted_proxies_any(const struct bpa_trusted_proxies *proxies);
 
 /* The client's address as normalised text (inet_ntop; "unknown" when the
  * peer is missing or not IP) into `out`, and in *https whether the client

@@ -363,16 +363,60 @@ static int begin(struct bpa_server *server, struct bpa_request *request)
     return MHD_YES;
 }
 
+/* Every line of header `name`, joined with ", " in the order received:
+ * a proxy may add its own line after one a client sent, and the client's
+ * must not be the only one read. */
+struct header_lines {
+    const char *name;
+    char *joined; /* NULL when the header is absent */
+    size_t len;
+};
+
+static enum MHD_Result join_line(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    (void)kind;
+    struct header_lines *h = cls;
+    if (!key || !value || strcasecmp(key, h->name) != 0)
+        return MHD_YES;
+    size_t add = strlen(value);
+    char *grown = realloc(h->joined, h->len + add + 3);
+    if (!grown)
+        return MHD_NO; /* keeps what was joined so far */
+    if (h->joined)
+        memcpy(grown + h->len, ", ", 2), h->len += 2;
+    memcpy(grown + h->len, value, add + 1);
+    h->len += add;
+    h->joined = grown;
+    return MHD_YES;
+}
+
+static char *header_lines(struct MHD_Connection *connection, const char *name)
+{
+    struct header_lines h = {.name = name};
+    MHD_get_connection_values(connection, MHD_HEADER_KIND, join_line, &h);
+    return h.joined;
+}
+
 /* The client's address, and whether it used TLS: from the peer, or from
  * what a trusted proxy says (client_address.h). */
 static void identify_client(const struct bpa_server *server, struct bpa_request *request)
 {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(request->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    bpa_client_address(server->proxies, info ? info->client_addr : NULL,
-                       bpa_header(request, "X-Forwarded-For"), bpa_header(request, "Forwarded"),
-                       bpa_header(request, "X-Forwarded-Proto"), request->client_address,
-                       &request->https);
+    const struct sockaddr *peer = info ? info->client_addr : NULL;
+    if (!server->proxies || !bpa_trusted_proxies_any(server->proxies)) {
+        bpa_client_address(NULL, peer, NULL, NULL, NULL, request->client_address, &request->https);
+        return;
+    }
+    char *forwarded_for = header_lines(request->connection, "X-Forwarded-For");
+    char *forwarded = header_lines(request->connection, "Forwarded");
+    char *proto = header_lines(request->connection, "X-Forwarded-Proto");
+    bpa_client_address(server->proxies, peer, forwarded_for, forwarded, proto,
+                       request->client_address, &request->https);
+    free(forwarded_for);
+    free(forwarded);
+    free(proto);
 }
 
 static struct bpa_deadline *connection_deadline(struct MHD_Connection *connection)

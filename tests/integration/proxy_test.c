@@ -175,6 +175,22 @@ START_TEST(forwarded_addresses_are_believed_from_a_trusted_proxy)
 }
 END_TEST
 
+/* A proxy that adds its own X-Forwarded-For line after the client's (as
+ * HAProxy does) is read in full: the client's forged line does not win. */
+START_TEST(every_line_of_a_forwarded_header_is_read)
+{
+    const char *headers[] = {"X-Forwarded-For: 198.51.100.66", "X-Forwarded-For: 203.0.113.50",
+                             "X-Request-Id: proxy-two-lines", NULL};
+    struct http_response r;
+    http_call(&trusting, "GET", "/healthz", headers, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    http_response_free(&r);
+    char text[64];
+    ck_assert_str_eq(logged_client(&trusting, "proxy-two-lines", text, sizeof text),
+                     "203.0.113.50");
+}
+END_TEST
+
 START_TEST(forwarded_addresses_are_ignored_without_trusted_proxies)
 {
     ck_assert_int_eq(harness_db_sql(&db, "DELETE FROM login_failures"), 0);
@@ -373,6 +389,7 @@ int main(void)
     TCase *tc = tcase_create("proxy");
     tcase_set_timeout(tc, 180);
     tcase_add_test(tc, forwarded_addresses_are_believed_from_a_trusted_proxy);
+    tcase_add_test(tc, every_line_of_a_forwarded_header_is_read);
     tcase_add_test(tc, forwarded_addresses_are_ignored_without_trusted_proxies);
     suite_add_tcase(s, tc);
     TCase *flood = tcase_create("flood");
