@@ -159,3 +159,19 @@ char *bpa_like_escape(const char *text)
     *o = '\0';
     return out;
 }
+
+json_t *bpa_body_checked(struct bpa_request *request, const struct bpa_field *fields,
+                         const char *missing, int *rc)
+{
+    json_t *details = json_array();
+    json_t *body = bpa_fields_check(request->json, fields, "", details);
+    if (!request->json)
+        bpa_field_problem(details, "body", missing);
+    if (json_array_size(details)) {
+        json_decref(body);
+        *rc = bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
+        return NULL;
+    }
+    json_decref(details);
+    return body;
+}

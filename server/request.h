@@ -26,6 +26,13 @@ char *bpa_query_checked(const struct bpa_request *request, const char *name,
                         enum bpa_field_type type, double min, double max,
                         const char *const *choices, json_t *details);
 
+/* The JSON body checked against `fields` (fields.h): the checked object,
+ * which the caller frees; or NULL once a 422 naming every problem is
+ * answered (`missing` is the problem when there is no body), with the
+ * reply's result in *rc. */
+json_t *bpa_body_checked(struct bpa_request *request, const struct bpa_field *fields,
+                         const char *missing, int *rc);
+
 /* The page a list asks for: `limit` (1..500, default 50) and the opaque
  * `cursor` this server issued, decoded to the last key of the page before. */
 struct bpa_page {

@@ -102,15 +102,10 @@ int bpa_handle_employer_verify(struct bpa_request *request)
         {"verified", BPA_BOOLEAN, BPA_REQUIRED, 0, 0, NULL, NULL},
         {0},
     };
-    json_t *details = json_array();
-    json_t *body = bpa_fields_check(request->json, fields, "", details);
-    if (!request->json)
-        bpa_field_problem(details, "body", "a JSON object is required");
-    if (json_array_size(details)) {
-        json_decref(body);
-        return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
-    }
-    json_decref(details);
+    int rc;
+    json_t *body = bpa_body_checked(request, fields, "a JSON object is required", &rc);
+    if (!body)
+        return rc;
     bool found = false;
     bool verified = json_is_true(json_object_get(body, "verified"));
     enum bpa_db_status status = bpa_db_employer_set_verified(request->db, id, verified, &found);

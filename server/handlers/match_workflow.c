@@ -119,15 +119,10 @@ int bpa_handle_match_create(struct bpa_request *request)
         {"placement_id", BPA_INTEGER, BPA_REQUIRED, 1, 1e15, NULL, NULL},
         {0},
     };
-    json_t *details = json_array();
-    json_t *body = bpa_fields_check(request->json, fields, "", details);
-    if (!request->json)
-        bpa_field_problem(details, "body", "a JSON object is required");
-    if (json_array_size(details)) {
-        json_decref(body);
-        return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
-    }
-    json_decref(details);
+    int rc;
+    json_t *body = bpa_body_checked(request, fields, "a JSON object is required", &rc);
+    if (!body)
+        return rc;
     char seeker[24], placement[24];
     snprintf(seeker, sizeof seeker, "%lld",
              (long long)json_integer_value(json_object_get(body, "seeker_id")));
@@ -188,7 +183,6 @@ int bpa_handle_match_create(struct bpa_request *request)
     char *stored = NULL;
     if (status == BPA_DB_OK)
         status = bpa_db_call(request->db, "match_get", 1, (const char *const[]){c.id}, &stored);
-    int rc;
     if (status == BPA_DB_CONFLICT)
         rc = bpa_reply_error(request, BPA_ERR_CONFLICT,
                              "this seeker already has a live match with this placement", NULL);

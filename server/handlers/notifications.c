@@ -35,15 +35,10 @@ int bpa_handle_webhook_register(struct bpa_request *request)
         {"url", BPA_URI, BPA_REQUIRED, 0, 0, NULL, NULL},
         {0},
     };
-    json_t *details = json_array();
-    json_t *body = bpa_fields_check(request->json, fields, "", details);
-    if (!request->json)
-        bpa_field_problem(details, "body", "a JSON object {\"url\"} is required");
-    if (json_array_size(details)) {
-        json_decref(body);
-        return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
-    }
-    json_decref(details);
+    int rc;
+    json_t *body = bpa_body_checked(request, fields, "a JSON object {\"url\"} is required", &rc);
+    if (!body)
+        return rc;
     unsigned char random[32];
     char secret[65], portal[24];
     randombytes_buf(random, sizeof random);
@@ -53,7 +48,7 @@ int bpa_handle_webhook_register(struct bpa_request *request)
     struct webhook_change change = {request, portal, url, secret};
     enum bpa_db_status status =
         bpa_db_transaction(request->db, BPA_DB_READ_COMMITTED, set_webhook, &change);
-    int rc =
+    rc =
         status == BPA_DB_OK
             ? bpa_reply_json(request, 200,
                              json_pack("{s:s, s:s, s:s}", "url", url, "secret", secret, "signature",

@@ -38,15 +38,10 @@ int bpa_handle_portal_rate_limit(struct bpa_request *request)
         {"requests_per_minute", BPA_INTEGER, BPA_REQUIRED | BPA_NULLABLE, 1, 100000000, NULL, NULL},
         {0},
     };
-    json_t *details = json_array();
-    json_t *body = bpa_fields_check(request->json, fields, "", details);
-    if (!request->json)
-        bpa_field_problem(details, "body", "a JSON object is required");
-    if (json_array_size(details)) {
-        json_decref(body);
-        return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
-    }
-    json_decref(details);
+    int rc;
+    json_t *body = bpa_body_checked(request, fields, "a JSON object is required", &rc);
+    if (!body)
+        return rc;
     json_t *given = json_object_get(body, "requests_per_minute");
     char per_minute[24];
     snprintf(per_minute, sizeof per_minute, "%lld", (long long)json_integer_value(given));
