@@ -147,13 +147,16 @@ static int column(char **names, size_t count, const char *name)
     return -1;
 }
 
+/* What the tables' CHECK accepts ('^https?://[^\s/]+/\S+[^/]$', at most
+ * 300): one row it refuses would fail its whole batch, and the import. */
 static bool valid_uri(const char *s)
 {
     size_t n = strlen(s);
     const char *rest = !strncmp(s, "https://", 8)  ? s + 8
                        : !strncmp(s, "http://", 7) ? s + 7
                                                    : NULL;
-    if (!rest || n > 300 || s[n - 1] == '/' || !strchr(rest, '/') || *rest == '/')
+    if (!rest || n > 300 || s[n - 1] == '/' || !strchr(rest, '/') || *rest == '/' ||
+        strlen(strchr(rest, '/')) < 3)
         return false;
     for (const char *p = s; *p; p++)
         if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7F)
@@ -161,9 +164,14 @@ static bool valid_uri(const char *s)
     return true;
 }
 
+/* The text, or null when empty or longer than `max` characters (the
+ * columns' CHECK counts characters, not bytes). */
 static json_t *text_or_null(const char *s, size_t max)
 {
-    return s && *s && strlen(s) <= max * 4 ? json_string(s) : json_null();
+    size_t characters = 0;
+    for (const char *p = s; p && *p; p++)
+        characters += ((unsigned char)*p & 0xC0) != 0x80;
+    return characters && characters <= max ? json_string(s) : json_null();
 }
 
 int bpa_import_terms(const char *url, enum bpa_term kind, const char *path, const char *language,
@@ -230,18 +238,20 @@ int bpa_import_terms(const char *url, enum bpa_term kind, const char *path, cons
             skip(&run, "not an http(s) URI");
             continue;
         }
-        if ((!en || !*en) && (!nl || !*nl)) {
-            skip(&run, "no label");
-            continue;
-        }
         if (x && *x &&
             (kind == BPA_SKILL ? strcmp(x, "skill/competence") && strcmp(x, "knowledge")
                                : strspn(x, "0123456789") != strlen(x) || strlen(x) > 4)) {
             skip(&run, kind == BPA_SKILL ? "unknown skill type" : "ISCO group is not 1-4 digits");
             continue;
         }
-        json_t *row = json_pack("{s:s, s:o, s:o, s:o}", "uri", u, "label_en", text_or_null(en, 500),
-                                "label_nl", text_or_null(nl, 500), extra_name, text_or_null(x, 20));
+        /* a label too long to store counts as none: the row may have no label left */
+        json_t *label_en_value = text_or_null(en, 500), *label_nl_value = text_or_null(nl, 500);
+        if (json_is_null(label_en_value) && json_is_null(label_nl_value)) {
+            skip(&run, "no label");
+            continue;
+        }
+        json_t *row = json_pack("{s:s, s:o, s:o, s:o}", "uri", u, "label_en", label_en_value,
+                                "label_nl", label_nl_value, extra_name, text_or_null(x, 20));
         rc = accept(&run, u, row, error, error_size);
     }
     if (rc == 0)

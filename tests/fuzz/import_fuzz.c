@@ -5,10 +5,11 @@
  * and its language; the rest is the file, held in memory (memfd), never on
  * disk.
  *
- * Invariants: every row written is one the database accepts (an http(s)
- * URI and a label, or a PC4 with coordinates in the Netherlands), each key
- * once; the summary adds up (rows = inserted + updated + unchanged +
- * skipped); a failed import gives a reason.
+ * Invariants: every row written is one the database accepts (the CHECK
+ * constraints of schema/0002_reference_data.sql, written out again: one
+ * bad row would fail its whole batch, and the import), each key once; the
+ * summary adds up (rows = inserted + updated + unchanged + skipped); a
+ * failed import gives a reason.
  *
  * fuzz-links: server/import.c server/csv.c server/errors.c server/log.c
  * fuzz-flags: -max_len=8192
@@ -61,21 +62,38 @@ enum bpa_db_status bpa_db_transaction(struct bpa_db_conn *conn, enum bpa_db_isol
     return work(conn, context);
 }
 
+/* uri ~ '^https?://[^\s/]+/\S+[^/]$' AND length(uri) <= 300 */
 static bool valid_uri(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
-    bool http = n > 7 && strncmp(s, "http://", 7) == 0, https = n > 8 && !strncmp(s, "https://", 8);
-    if (!(http || https) || n > 300)
+    const char *host = n && !strncmp(s, "http://", 7)    ? s + 7
+                       : n && !strncmp(s, "https://", 8) ? s + 8
+                                                         : NULL;
+    if (!host || n > 300)
         return false;
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7F)
             return false;
-    return true;
+    const char *slash = strchr(host, '/');
+    return slash && slash > host && strlen(slash + 1) >= 2 && s[n - 1] != '/';
 }
 
-static bool text_or_null(const json_t *v)
+/* Characters (code points) of valid UTF-8, as PostgreSQL's length() counts. */
+static size_t characters(const char *s)
 {
-    return json_is_null(v) || (json_is_string(v) && json_string_length(v) > 0);
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* NULL, or text of min..max characters */
+static bool text_or_null(const json_t *v, size_t min, size_t max)
+{
+    if (json_is_null(v))
+        return true;
+    const char *s = json_string_value(v);
+    return s && characters(s) >= min && characters(s) <= max;
 }
 
 /* Checks each row, remembers its key; counts it as inserted. */
@@ -94,19 +112,25 @@ static void take(const char *rows, char **counts, bool terms, enum bpa_term kind
             FUZZ_CHECK(valid_uri(k));
             const json_t *en = json_object_get(row, "label_en"),
                          *nl = json_object_get(row, "label_nl");
-            FUZZ_CHECK(text_or_null(en) && text_or_null(nl));
+            FUZZ_CHECK(en && nl && text_or_null(en, 1, 500) && text_or_null(nl, 1, 500));
             FUZZ_CHECK(!json_is_null(en) || !json_is_null(nl));
             const json_t *extra =
                 json_object_get(row, kind == BPA_SKILL ? "skill_type" : "isco_group");
-            FUZZ_CHECK(extra && text_or_null(extra));
+            const char *x = json_string_value(extra);
+            FUZZ_CHECK(json_is_null(extra) ||
+                       (kind == BPA_SKILL
+                            ? x && (!strcmp(x, "skill/competence") || !strcmp(x, "knowledge"))
+                            : x && *x && strlen(x) <= 4 && strspn(x, "0123456789") == strlen(x)));
         } else {
             json_int_t pc4 = json_integer_value(json_object_get(row, "pc4"));
             double lat = json_real_value(json_object_get(row, "lat"));
             double lon = json_real_value(json_object_get(row, "lon"));
             FUZZ_CHECK(pc4 >= 1000 && pc4 <= 9999);
             FUZZ_CHECK(lat >= 50.7 && lat <= 53.7 && lon >= 3.2 && lon <= 7.3);
-            FUZZ_CHECK(text_or_null(json_object_get(row, "place")));
-            FUZZ_CHECK(text_or_null(json_object_get(row, "municipality")));
+            const json_t *place = json_object_get(row, "place");
+            const json_t *municipality = json_object_get(row, "municipality");
+            FUZZ_CHECK(place && text_or_null(place, 0, 200));
+            FUZZ_CHECK(municipality && text_or_null(municipality, 0, 200));
             snprintf(key, sizeof key, "%lld", (long long)pc4);
             k = key;
         }
