@@ -21,7 +21,7 @@
 # their input in build/fuzz/artifacts/<name>/; the script names them and
 # exits non-zero, as it does when a harness fails to build.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 out=build/fuzz
 seconds=${FUZZ_SECONDS:-20}
@@ -53,14 +53,16 @@ if ! command -v "$cc" >/dev/null || ! command -v nm >/dev/null; then
     exit 1
 fi
 pkgs="libmicrohttpd jansson libsodium libpq libcurl"
+# shellcheck disable=SC2086 # one word per package
 if ! pkg_cflags=$(pkg-config --cflags $pkgs) || ! pkg_libs=$(pkg-config --libs $pkgs); then
     echo "fuzz.sh: pkg-config cannot find $pkgs (run scripts/install-deps.sh)" >&2
     exit 1
 fi
 
-# clang and libFuzzer write temporary files; they stay under build/fuzz.
-mkdir -p "$out/tmp"
-export TMPDIR="$PWD/$out/tmp"
+# clang and libFuzzer write temporary files; they stay under build/fuzz,
+# in a folder of this run's own.
+export TMPDIR="$PWD/$out/tmp.$$"
+mkdir -p "$TMPDIR"
 trap 'rm -rf "$TMPDIR"' EXIT
 
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
