@@ -2,9 +2,10 @@
  * so that most requests need no database round trip to authenticate.
  *
  * Revocation stays immediate on every daemon: the database announces every
- * change that can end a credential (logout, revoked key, disabled portal
- * or account; triggers of schema/0012) on a channel each daemon listens
- * to, and a daemon forgets everything it remembered when it hears one.
+ * change that can end or alter a credential (logout, revoked key, disabled
+ * portal or account, a portal's budget; triggers of schema/0012 and 0013)
+ * on a channel each daemon listens to, and a daemon forgets everything it
+ * remembered when it hears one.
  * While it cannot listen it remembers nothing. Entries also lapse after
  * `ttl_seconds`, after which the database is asked again (and a session's
  * last use recorded, so it does not expire idle on a busy daemon). */

@@ -25,7 +25,6 @@ struct bpa_deadlines {
     pthread_cond_t wake;
     struct bpa_deadline *head;
     bool stopping;
-    uint64_t missed;
     int64_t request_ms, keepalive_ms;
     pthread_t thread;
 };
@@ -60,7 +59,6 @@ static void *enforce(void *argument)
                 c->shut = true;
                 shut++;
             }
-        deadlines->missed += shut;
         if (shut) {
             pthread_mutex_unlock(&deadlines->lock);
             bpa_log(BPA_LOG_INFO, "request_deadline_missed",
@@ -162,12 +160,4 @@ void bpa_deadline_reply_done(struct bpa_deadlines *deadlines, struct bpa_deadlin
     pthread_mutex_lock(&deadlines->lock);
     connection->due_ms = due;
     pthread_mutex_unlock(&deadlines->lock);
-}
-
-uint64_t bpa_deadlines_missed(struct bpa_deadlines *deadlines)
-{
-    pthread_mutex_lock(&deadlines->lock);
-    uint64_t missed = deadlines->missed;
-    pthread_mutex_unlock(&deadlines->lock);
-    return missed;
 }

@@ -9,8 +9,6 @@
 #ifndef BPA_DEADLINES_H
 #define BPA_DEADLINES_H
 
-#include <stdint.h>
-
 struct bpa_deadlines;
 struct bpa_deadline; /* one connection's */
 
@@ -28,8 +26,5 @@ void bpa_deadline_request_received(struct bpa_deadlines *deadlines,
                                    struct bpa_deadline *connection);
 /* Its reply is done: the next request must arrive in time. */
 void bpa_deadline_reply_done(struct bpa_deadlines *deadlines, struct bpa_deadline *connection);
-
-/* Connections shut down for missing their deadline, since the start. */
-uint64_t bpa_deadlines_missed(struct bpa_deadlines *deadlines);
 
 #endif

@@ -15,7 +15,6 @@ struct bpa_worker_pool {
     pthread_mutex_t lock;
     pthread_cond_t work;
     struct job *head, *tail; /* under lock */
-    size_t waiting;          /* under lock */
     bool stopping;           /* under lock */
     unsigned count;
     pthread_t threads[];
@@ -34,7 +33,6 @@ static void *work(void *argument)
         pool->head = job->next;
         if (!pool->head)
             pool->tail = NULL;
-        pool->waiting--;
         pthread_mutex_unlock(&pool->lock);
         job->run(job->argument);
         free(job);
@@ -76,18 +74,9 @@ int bpa_worker_pool_submit(struct bpa_worker_pool *pool, bpa_job_fn run, void *a
     else
         pool->head = job;
     pool->tail = job;
-    pool->waiting++;
     pthread_cond_signal(&pool->work);
     pthread_mutex_unlock(&pool->lock);
     return 0;
-}
-
-size_t bpa_worker_pool_waiting(struct bpa_worker_pool *pool)
-{
-    pthread_mutex_lock(&pool->lock);
-    size_t waiting = pool->waiting;
-    pthread_mutex_unlock(&pool->lock);
-    return waiting;
 }
 
 void bpa_worker_pool_stop(struct bpa_worker_pool *pool)

@@ -4,8 +4,6 @@
 #ifndef BPA_WORKER_POOL_H
 #define BPA_WORKER_POOL_H
 
-#include <stddef.h>
-
 struct bpa_worker_pool;
 
 typedef void (*bpa_job_fn)(void *argument);
@@ -16,9 +14,6 @@ struct bpa_worker_pool *bpa_worker_pool_start(unsigned threads);
 /* Queues `run(argument)`. Never blocks; 0, or -1 when out of memory or
  * stopping (then the job does not run). */
 int bpa_worker_pool_submit(struct bpa_worker_pool *pool, bpa_job_fn run, void *argument);
-
-/* Jobs queued but not yet taken. */
-size_t bpa_worker_pool_waiting(struct bpa_worker_pool *pool);
 
 /* Runs what is queued, then stops and joins the workers and frees the pool. */
 void bpa_worker_pool_stop(struct bpa_worker_pool *pool);
