@@ -174,7 +174,9 @@ static void *share_every_second(void *argument)
     struct bpa_rate_limits *limits = argument;
     int64_t pruned = 0;
     while (!atomic_load(&limits->stopping)) {
-        struct timespec pause = {.tv_nsec = SHARE_INTERVAL_MS * 1000000L};
+        /* tv_nsec must stay below a second, or nanosleep returns at once */
+        struct timespec pause = {.tv_sec = SHARE_INTERVAL_MS / 1000,
+                                 .tv_nsec = SHARE_INTERVAL_MS % 1000 * 1000000L};
         nanosleep(&pause, NULL);
         int64_t minute = current_minute(NULL);
         share(limits, minute != pruned);
