@@ -31,16 +31,37 @@ static void fill_principal(struct bpa_principal *p, const json_t *doc)
     p->rate_limit = json_integer_value(json_object_get(doc, "rate_limit"));
 }
 
+/* The bearer token of the request, if it is shaped like a session token
+ * or an API key; *session says which. */
+static const char *bearer_token(const struct bpa_request *request, bool *session)
+{
+    const char *header = bpa_header(request, "Authorization");
+    if (!header || strncmp(header, "Bearer ", 7) != 0)
+        return NULL;
+    const char *token = header + 7;
+    *session = bpa_token_shaped(token, BPA_SESSION_PREFIX);
+    return *session || bpa_token_shaped(token, BPA_KEY_PREFIX) ? token : NULL;
+}
+
+bool bpa_access_remembered(struct bpa_request *request)
+{
+    struct bpa_credential_cache *cache = request->server->credentials;
+    bool session;
+    const char *token = bearer_token(request, &session);
+    if (!cache || !token)
+        return false;
+    char hash[BPA_TOKEN_HASH_SIZE];
+    bpa_token_hash(token, hash);
+    return bpa_credential_cache_get(cache, hash, &request->principal);
+}
+
 enum bpa_error bpa_access_authenticate(struct bpa_request *request)
 {
     struct bpa_principal *p = &request->principal;
     memset(p, 0, sizeof *p);
-    const char *header = bpa_header(request, "Authorization");
-    if (!header || strncmp(header, "Bearer ", 7) != 0)
-        return BPA_ERR_UNAUTHENTICATED;
-    const char *token = header + 7;
-    bool session = bpa_token_shaped(token, BPA_SESSION_PREFIX);
-    if (!session && !bpa_token_shaped(token, BPA_KEY_PREFIX))
+    bool session;
+    const char *token = bearer_token(request, &session);
+    if (!token)
         return BPA_ERR_UNAUTHENTICATED;
 
     char hash[BPA_TOKEN_HASH_SIZE], idle[24], *found = NULL;
@@ -84,40 +105,82 @@ enum bpa_error bpa_access_authenticate(struct bpa_request *request)
 static const char *const owner_statement[] = {"owner_employer", "owner_placement", "owner_seeker",
                                               "owner_match"};
 
-enum bpa_error bpa_access_resource(struct bpa_request *request, enum bpa_document kind,
-                                   const char *id, bool writing)
+/* What a role may never touch, whoever owns it. */
+static bool never_allowed(enum bpa_role role, enum bpa_document kind, bool writing)
 {
-    const struct bpa_principal *p = &request->principal;
-    if (p->role == BPA_ROLE_COORDINATOR)
-        return BPA_ERR_COUNT;
-    /* What a role may never touch, whoever owns it. */
-    if ((p->role == BPA_ROLE_EMPLOYER && kind == BPA_SEEKER) ||
-        (p->role == BPA_ROLE_PORTAL &&
-         (kind == BPA_EMPLOYER || (kind == BPA_PLACEMENT && writing))))
-        return BPA_ERR_FORBIDDEN;
-    if (p->role == BPA_ROLE_ANONYMOUS)
-        return BPA_ERR_UNAUTHENTICATED;
+    return (role == BPA_ROLE_EMPLOYER && kind == BPA_SEEKER) ||
+           (role == BPA_ROLE_PORTAL &&
+            (kind == BPA_EMPLOYER || (kind == BPA_PLACEMENT && writing)));
+}
 
-    char *found = NULL;
-    enum bpa_db_status status = bpa_db_call(request->db, owner_statement[kind], 1, &id, &found);
-    json_t *owner = found ? json_loads(found, 0, NULL) : NULL;
-    free(found);
-    if (status != BPA_DB_OK)
-        return bpa_error_from_db(status);
+/* Whether a resource whose owner facts are `owner` (what owner_statement
+ * reads; NULL when there is no such resource) is the principal's. */
+static enum bpa_error decide(const struct bpa_principal *p, enum bpa_document kind,
+                             const json_t *owner)
+{
     bool mine = false;
     if (owner && p->role == BPA_ROLE_EMPLOYER)
         mine = json_integer_value(json_object_get(owner, "employer_id")) == p->employer_id;
     else if (owner && p->role == BPA_ROLE_PORTAL && kind == BPA_SEEKER)
         mine = json_integer_value(json_object_get(owner, "portal_id")) == p->portal_id;
     else if (owner && p->role == BPA_ROLE_PORTAL && kind == BPA_PLACEMENT)
-        mine = strcmp(json_string_value(json_object_get(owner, "status")), "open") == 0;
+        mine = json_is_string(json_object_get(owner, "status")) &&
+               strcmp(json_string_value(json_object_get(owner, "status")), "open") == 0;
     else if (owner && p->role == BPA_ROLE_PORTAL && kind == BPA_MATCH)
         mine = json_integer_value(json_object_get(owner, "portal_id")) == p->portal_id;
     /* employers see a match once a coordinator approved it */
     if (kind == BPA_MATCH && p->role == BPA_ROLE_EMPLOYER)
         mine = mine && json_is_true(json_object_get(owner, "approved"));
-    json_decref(owner);
     return mine ? BPA_ERR_COUNT : BPA_ERR_NOT_FOUND;
+}
+
+/* True, with the answer in *out (BPA_ERR_COUNT: allowed), when the
+ * principal's role settles it; false when the owner must be looked at. */
+static bool role_decides(const struct bpa_principal *p, enum bpa_document kind, bool writing,
+                         enum bpa_error *out)
+{
+    if (p->role == BPA_ROLE_COORDINATOR)
+        *out = BPA_ERR_COUNT;
+    else if (never_allowed(p->role, kind, writing))
+        *out = BPA_ERR_FORBIDDEN;
+    else if (p->role == BPA_ROLE_ANONYMOUS)
+        *out = BPA_ERR_UNAUTHENTICATED;
+    else
+        return false;
+    return true;
+}
+
+enum bpa_error bpa_access_resource(struct bpa_request *request, enum bpa_document kind,
+                                   const char *id, bool writing)
+{
+    const struct bpa_principal *p = &request->principal;
+    enum bpa_error decided;
+    if (role_decides(p, kind, writing, &decided))
+        return decided;
+    char *found = NULL;
+    enum bpa_db_status status = bpa_db_call(request->db, owner_statement[kind], 1, &id, &found);
+    json_t *owner = found ? json_loads(found, 0, NULL) : NULL;
+    free(found);
+    if (status != BPA_DB_OK)
+        return bpa_error_from_db(status);
+    decided = decide(p, kind, owner);
+    json_decref(owner);
+    return decided;
+}
+
+enum bpa_error bpa_access_document(const struct bpa_request *request, enum bpa_document kind,
+                                   const json_t *doc)
+{
+    const struct bpa_principal *p = &request->principal;
+    enum bpa_error decided;
+    if (role_decides(p, kind, false, &decided))
+        return decided == BPA_ERR_COUNT && !doc ? BPA_ERR_NOT_FOUND : decided;
+    if (kind != BPA_EMPLOYER) /* the document carries its owner facts */
+        return decide(p, kind, doc);
+    json_t *owner = doc ? json_pack("{s:O}", "employer_id", json_object_get(doc, "id")) : NULL;
+    decided = decide(p, kind, owner);
+    json_decref(owner);
+    return decided;
 }
 
 bool bpa_access_scope(const struct bpa_request *request, enum bpa_document kind,

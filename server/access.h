@@ -21,11 +21,21 @@
  * expired or revoked credential; a database error otherwise. */
 enum bpa_error bpa_access_authenticate(struct bpa_request *request);
 
+/* Resolves request->principal from what the daemon remembers of the
+ * credential (credential_cache.h), without the database; false when it
+ * remembers nothing of it: then bpa_access_authenticate. */
+bool bpa_access_remembered(struct bpa_request *request);
+
 /* Whether the principal may read (or, `writing`, change) resource `id` of
  * `kind`: BPA_ERR_COUNT when it may; BPA_ERR_NOT_FOUND when the resource is
  * missing or not theirs; BPA_ERR_FORBIDDEN when their role never may. */
 enum bpa_error bpa_access_resource(struct bpa_request *request, enum bpa_document kind,
                                    const char *id, bool writing);
+
+/* The same for reading a document already read (NULL: there was none),
+ * from the owner facts it carries (employer_id, portal_id, status). */
+enum bpa_error bpa_access_document(const struct bpa_request *request, enum bpa_document kind,
+                                   const json_t *doc);
 
 /* The owner filters a list must carry for the principal; empty strings for
  * none. False when the caller's own filter (`asked_owner`, `asked_status`,

@@ -111,11 +111,14 @@ int bpa_reply_empty(struct bpa_request *request, unsigned status)
     return queue(request, status, response, NULL);
 }
 
-int bpa_reply_json(struct bpa_request *request, unsigned status, json_t *body)
+char *bpa_json_text(const json_t *value)
 {
     /* 12 significant digits: coordinates to the millimetre, no binary noise */
-    char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
-    json_decref(body);
+    return json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+}
+
+int bpa_reply_json_text(struct bpa_request *request, unsigned status, char *text)
+{
     if (!text)
         return MHD_NO;
     struct MHD_Response *response =
@@ -123,6 +126,13 @@ int bpa_reply_json(struct bpa_request *request, unsigned status, json_t *body)
     if (!response)
         free(text);
     return queue(request, status, response, "application/json");
+}
+
+int bpa_reply_json(struct bpa_request *request, unsigned status, json_t *body)
+{
+    char *text = bpa_json_text(body);
+    json_decref(body);
+    return bpa_reply_json_text(request, status, text);
 }
 
 int bpa_reply_error(struct bpa_request *request, enum bpa_error error, const char *message,
@@ -277,11 +287,21 @@ static enum bpa_error spend_budget(struct bpa_request *request)
     return BPA_ERR_RATE_LIMITED;
 }
 
+/* For a caller whose principal is known: the budget, then the route's
+ * roles. BPA_ERR_COUNT when admitted. */
+static enum bpa_error admit(struct bpa_request *request)
+{
+    static const unsigned role_flag[] = {0, BPA_ROUTE_COORDINATOR, BPA_ROUTE_EMPLOYER,
+                                         BPA_ROUTE_PORTAL};
+    enum bpa_error refused = spend_budget(request);
+    if (refused == BPA_ERR_COUNT && !(request->route->flags & role_flag[request->principal.role]))
+        refused = BPA_ERR_FORBIDDEN;
+    return refused;
+}
+
 /* The handler of a route that needs the database, on a worker thread. */
 static int run_with_database(struct bpa_request *request)
 {
-    unsigned flags = request->route->flags;
-    bool public = flags & BPA_ROUTE_PUBLIC;
     /* Credentials are checked against the database (or what the daemon
      * remembers of it, credential_cache.h), so even public routes of this
      * kind need a connection. */
@@ -289,18 +309,14 @@ static int run_with_database(struct bpa_request *request)
         bpa_db_pool_acquire(request->server->pool, DB_ACQUIRE_WAIT_MS, &request->db);
     if (status != BPA_DB_OK)
         return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
-    int rc;
-    enum bpa_error refused = public ? BPA_ERR_COUNT : bpa_access_authenticate(request);
-    if (refused == BPA_ERR_COUNT && !public)
-        refused = spend_budget(request);
-    static const unsigned role_flag[] = {0, BPA_ROUTE_COORDINATOR, BPA_ROUTE_EMPLOYER,
-                                         BPA_ROUTE_PORTAL};
-    if (refused == BPA_ERR_COUNT && !public && !(flags & role_flag[request->principal.role]))
-        refused = BPA_ERR_FORBIDDEN;
-    if (refused != BPA_ERR_COUNT)
-        rc = bpa_reply_error(request, refused, NULL, NULL);
-    else
-        rc = request->route->handler(request);
+    /* A request the read pipeline gave back was admitted before. */
+    bool admitted =
+        (request->route->flags & BPA_ROUTE_PUBLIC) || request->principal.role != BPA_ROLE_ANONYMOUS;
+    enum bpa_error refused = admitted ? BPA_ERR_COUNT : bpa_access_authenticate(request);
+    if (!admitted && refused == BPA_ERR_COUNT)
+        refused = admit(request);
+    int rc = refused != BPA_ERR_COUNT ? bpa_reply_error(request, refused, NULL, NULL)
+                                      : request->route->handler(request);
     bpa_db_pool_release(request->server->pool, request->db);
     request->db = NULL;
     return rc;
@@ -314,8 +330,27 @@ static void work(void *argument)
     MHD_resume_connection(request->connection);
 }
 
+/* On the pipeline's thread: the single read is done, and the event loop
+ * makes the reply from it (keeping the pipeline's thread free for I/O). A
+ * read that failed (the pipeline's connection dropped, say) is run again by
+ * a worker, which answers what the database says. */
+static void read_done(void *context, enum bpa_db_status status, char *value)
+{
+    struct bpa_request *request = context;
+    if (status == BPA_DB_OK) {
+        request->read_value = value;
+        request->read_done = true;
+    } else if (bpa_worker_pool_submit(request->server->workers, work, request) == 0) {
+        return;
+    } else {
+        bpa_reply_error(request, BPA_ERR_SERVER_BUSY, NULL, NULL);
+    }
+    MHD_resume_connection(request->connection);
+}
+
 /* The last call for a request: the body is in. Routes that need no
- * database run here; the rest go to a worker. */
+ * database run here; a single read of a caller the daemon remembers goes
+ * to the read pipeline; the rest go to a worker. */
 static int dispatch(struct bpa_request *request)
 {
     if (request->upload_error != BPA_ERR_COUNT)
@@ -327,14 +362,23 @@ static int dispatch(struct bpa_request *request)
         if (!request->json)
             return reply_malformed_json(request, &parse);
     }
-    unsigned flags = request->route->flags;
-    if ((flags & BPA_ROUTE_PUBLIC) && !(flags & BPA_ROUTE_NEEDS_DB))
-        return request->route->handler(request);
-    /* Suspended before the worker can resume it. */
+    const struct bpa_route *route = request->route;
+    if ((route->flags & BPA_ROUTE_PUBLIC) && !(route->flags & BPA_ROUTE_NEEDS_DB))
+        return route->handler(request);
+    struct bpa_server *server = request->server;
+    bool pipelined = route->read && server->reads && bpa_access_remembered(request);
+    if (pipelined) {
+        enum bpa_error refused = admit(request);
+        if (refused != BPA_ERR_COUNT)
+            return bpa_reply_error(request, refused, NULL, NULL);
+    }
+    /* Suspended before another thread can resume it. */
     MHD_suspend_connection(request->connection);
-    request->handed_to_worker = true;
-    if (bpa_worker_pool_submit(request->server->workers, work, request) != 0) {
-        request->handed_to_worker = false;
+    request->suspended = true;
+    if (pipelined && route->read->start(request, server->reads, read_done))
+        return MHD_YES;
+    if (bpa_worker_pool_submit(server->workers, work, request) != 0) {
+        request->suspended = false;
         MHD_resume_connection(request->connection);
         return bpa_reply_error(request, BPA_ERR_SERVER_BUSY, NULL, NULL);
     }
@@ -455,8 +499,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
             return MHD_NO;
         return request->response ? send_reply(request) : MHD_YES;
     }
-    if (request->handed_to_worker) { /* resumed: the worker is done */
-        request->handed_to_worker = false;
+    if (request->suspended) { /* resumed: the worker or the pipeline is done */
+        request->suspended = false;
+        if (request->read_done) {
+            request->read_done = false;
+            request->route->read->answer(request, request->read_value);
+        }
         return request->response ? send_reply(request) : MHD_NO;
     }
     if (request->status) {
@@ -470,7 +518,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
     }
     bpa_deadline_request_received(server->deadlines, connection_deadline(connection));
     int rc = dispatch(request);
-    if (request->handed_to_worker)
+    if (request->suspended)
         return MHD_YES;
     if (request->response)
         return send_reply(request);
@@ -525,6 +573,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
         MHD_destroy_response(request->response);
     json_decref(request->json);
     free(request->body);
+    free(request->read_value);
     free(request);
     *context = NULL;
     pthread_mutex_lock(&server->lock);
@@ -584,6 +633,7 @@ int bpa_http_start(struct bpa_server *server, char *error, size_t error_size)
         return -1;
     }
     server->workers = bpa_worker_pool_start((unsigned)config->workers);
+    server->reads = bpa_db_pipeline_start(config->database_url); /* NULL: workers do all */
     server->deadlines =
         bpa_deadlines_start((unsigned)config->request_deadline_s, (unsigned)config->keepalive_s);
     if (!server->workers || !server->deadlines) {
@@ -613,8 +663,10 @@ int bpa_http_start(struct bpa_server *server, char *error, size_t error_size)
     }
     return 0;
 fail:
+    bpa_db_pipeline_stop(server->reads);
     bpa_worker_pool_stop(server->workers);
     bpa_deadlines_stop(server->deadlines);
+    server->reads = NULL;
     server->workers = NULL;
     server->deadlines = NULL;
     return -1;
@@ -639,12 +691,15 @@ void bpa_http_stop(struct bpa_server *server)
     if (server->in_flight)
         bpa_log(BPA_LOG_WARN, "drain_timeout", json_pack("{s:i}", "in_flight", server->in_flight));
     pthread_mutex_unlock(&server->lock);
-    /* Workers finish what they hold and resume those connections; then the
-     * event loops stop, closing what is left; then nothing opens or closes
-     * connections any more. */
+    /* The pipeline and the workers finish what they hold and resume those
+     * connections (a read the pipeline fails still has the workers); then
+     * the event loops stop, closing what is left; then nothing opens or
+     * closes connections any more. */
+    bpa_db_pipeline_stop(server->reads);
     bpa_worker_pool_stop(server->workers);
     MHD_stop_daemon(server->daemon);
     bpa_deadlines_stop(server->deadlines);
+    server->reads = NULL;
     server->workers = NULL;
     server->daemon = NULL;
     server->deadlines = NULL;

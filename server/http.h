@@ -52,6 +52,7 @@ struct bpa_server {
     struct bpa_trusted_proxies *proxies; /* whose forwarded headers are believed */
     struct MHD_Daemon *daemon;
     struct bpa_worker_pool *workers;          /* run the handlers that use the database */
+    struct bpa_db_pipeline *reads;            /* for routes with a single read; may be NULL */
     struct bpa_deadlines *deadlines;          /* for receiving requests */
     struct bpa_credential_cache *credentials; /* NULL: every request asks the database */
     struct bpa_rate_limits *limits;           /* request budgets */
@@ -83,7 +84,9 @@ struct bpa_request {
     bool https;              /* a trusted proxy says the client used TLS */
     unsigned status;         /* the status answered, for the log and metrics */
     struct MHD_Response *response; /* the reply, made by a handler, until it is queued */
-    bool handed_to_worker;         /* the connection is suspended while a worker runs it */
+    bool suspended;                /* while a worker or the read pipeline has the request */
+    bool read_done;                /* the route's single read is in `read_value`, to be answered */
+    char *read_value;
     /* extra headers of the next reply, when set (borrowed) */
     const char *reply_etag;
     const char *reply_location;
@@ -93,9 +96,25 @@ struct bpa_request {
     struct bpa_rate_decision rate; /* limit 0: no budget applies (RateLimit-* headers otherwise) */
 };
 
+/* A route whose answer takes one read and no write can be answered
+ * without a worker when the caller's credential is remembered (http.c):
+ * `start` begins the read on the pipeline (with the request as the
+ * context of `done`), or returns false to leave the request to the route's
+ * handler; `answer` makes the reply from the value read (NULL: no row), on
+ * the event loop's thread. */
+struct bpa_single_read {
+    bool (*start)(struct bpa_request *request, struct bpa_db_pipeline *pipeline,
+                  bpa_db_read_done done);
+    int (*answer)(struct bpa_request *request, const char *value);
+};
+
 /* Replies. A handler makes one; the event loop sends it. Each returns the
  * libmicrohttpd result the handler returns. */
 int bpa_reply_json(struct bpa_request *request, unsigned status, json_t *body /* stolen */);
+/* The same for JSON already written out (stolen), by bpa_json_text. */
+int bpa_reply_json_text(struct bpa_request *request, unsigned status, char *text);
+/* A value as replies write it (malloc'd; NULL when out of memory). */
+char *bpa_json_text(const json_t *value);
 int bpa_reply_error(struct bpa_request *request, enum bpa_error error,
                     const char *message /* NULL: the table's */, json_t *details /* stolen */);
 int bpa_reply_empty(struct bpa_request *request, unsigned status);

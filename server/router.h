@@ -10,6 +10,7 @@
 #define BPA_ROUTE_MAX_PARAMS 4
 
 struct bpa_request;
+struct bpa_single_read; /* http.h */
 typedef int (*bpa_handler_fn)(struct bpa_request *request);
 
 /* Who may call a route (route level; whose resource it is, access.c
@@ -29,6 +30,7 @@ struct bpa_route {
     const char *pattern;
     bpa_handler_fn handler;
     unsigned flags;
+    const struct bpa_single_read *read; /* NULL, or how to answer without a worker */
 };
 
 /* A matched parameter: name points into the pattern, value into the path

@@ -51,6 +51,36 @@ void bpa_db_pool_release(struct bpa_db_pool *pool, struct bpa_db_conn *conn);
 
 void bpa_db_pool_stats(struct bpa_db_pool *pool, struct bpa_db_pool_stats *out);
 
+/* Single-statement reads that need no transaction, sent many at a time on
+ * one connection in pipeline mode by a thread of its own (pipeline.c), so
+ * that requests which only read one row share round trips and wake no
+ * worker. */
+struct bpa_db_pipeline;
+
+#define BPA_DB_PIPELINE_MAX_PARAMS 4
+
+/* Called on the pipeline's thread with the read's status and, when OK, the
+ * first column of its first row (malloc'd, the callee's; NULL for no row or
+ * SQL NULL). */
+typedef void (*bpa_db_read_done)(void *context, enum bpa_db_status status, char *value);
+
+/* Connects in the background; NULL when out of memory or threads. */
+struct bpa_db_pipeline *bpa_db_pipeline_start(const char *url);
+
+/* Queues prepared statement `statement` (a static name) with `values`
+ * (copied); `done` is called exactly once. False, and `done` never called,
+ * when the pipeline is not connected or is stopping: run the read the
+ * ordinary way. */
+bool bpa_db_pipeline_read(struct bpa_db_pipeline *pipeline, const char *statement, int count,
+                          const char *const *values, bpa_db_read_done done, void *context);
+
+/* Reads answered, and reads that failed (each then answered UNAVAILABLE or
+ * with the statement's error). */
+void bpa_db_pipeline_stats(struct bpa_db_pipeline *pipeline, uint64_t *reads, uint64_t *failures);
+
+/* Fails whatever is still queued, then stops. */
+void bpa_db_pipeline_stop(struct bpa_db_pipeline *pipeline);
+
 /* Work done inside a transaction; returns OK to commit, anything else to
  * roll back. It may run more than once, so it must not keep side effects
  * outside the database from an earlier attempt. */
@@ -89,6 +119,9 @@ enum bpa_document { BPA_EMPLOYER, BPA_PLACEMENT, BPA_SEEKER, BPA_MATCH };
 /* The resource's JSON document; *doc is malloc'd, NULL when there is none. */
 enum bpa_db_status bpa_db_document_get(struct bpa_db_conn *conn, enum bpa_document kind,
                                        const char *id, char **doc);
+/* The same through the pipeline: false when it cannot take the read. */
+bool bpa_db_document_read(struct bpa_db_pipeline *pipeline, enum bpa_document kind, const char *id,
+                          bpa_db_read_done done, void *context);
 /* Saves a validated document (`id` NULL inserts). *saved is the id
  * (malloc'd), or NULL when the row is gone or its version is not `version`. */
 enum bpa_db_status bpa_db_document_save(struct bpa_db_conn *conn, enum bpa_document kind,

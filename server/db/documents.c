@@ -64,6 +64,12 @@ enum bpa_db_status bpa_db_document_get(struct bpa_db_conn *conn, enum bpa_docume
     return bpa_db_text(conn, get_statement[kind], 1, &id, doc);
 }
 
+bool bpa_db_document_read(struct bpa_db_pipeline *pipeline, enum bpa_document kind, const char *id,
+                          bpa_db_read_done done, void *context)
+{
+    return bpa_db_pipeline_read(pipeline, get_statement[kind], 1, &id, done, context);
+}
+
 enum bpa_db_status bpa_db_document_save(struct bpa_db_conn *conn, enum bpa_document kind,
                                         const char *id, const char *version, const char *doc,
                                         char **saved)

@@ -39,7 +39,10 @@ static enum bpa_db_status complete_employer(struct bpa_db_conn *conn, json_t *do
     return bpa_complete_location(conn, doc, details);
 }
 
+static struct bpa_reply_memo employer_replies = BPA_REPLY_MEMO_INIT;
+
 static const struct bpa_resource employers = {
+    .replies = &employer_replies,
     .kind = BPA_EMPLOYER,
     .name = "employer",
     .collection = "/v1/employers",
@@ -56,6 +59,19 @@ int bpa_handle_employer_get(struct bpa_request *request)
 {
     return bpa_resource_get(request, &employers);
 }
+
+static bool start_employer_read(struct bpa_request *request, struct bpa_db_pipeline *pipeline,
+                                bpa_db_read_done done)
+{
+    return bpa_resource_read_start(request, &employers, pipeline, done);
+}
+
+static int answer_employer_read(struct bpa_request *request, const char *stored)
+{
+    return bpa_resource_read_answer(request, &employers, stored);
+}
+
+const struct bpa_single_read bpa_employer_read = {start_employer_read, answer_employer_read};
 
 int bpa_handle_employer_update(struct bpa_request *request)
 {

@@ -24,6 +24,7 @@ int bpa_handle_docs(struct bpa_request *request);
 /* employers.c */
 int bpa_handle_employer_create(struct bpa_request *request);
 int bpa_handle_employer_get(struct bpa_request *request);
+extern const struct bpa_single_read bpa_employer_read; /* the get without a worker */
 int bpa_handle_employer_update(struct bpa_request *request);
 int bpa_handle_employer_list(struct bpa_request *request);
 int bpa_handle_employer_verify(struct bpa_request *request);
@@ -52,6 +53,7 @@ int bpa_handle_delivery_retry(struct bpa_request *request);
 extern const char *const bpa_cefr_levels[];
 int bpa_handle_placement_create(struct bpa_request *request);
 int bpa_handle_placement_get(struct bpa_request *request);
+extern const struct bpa_single_read bpa_placement_read; /* the get without a worker */
 int bpa_handle_placement_update(struct bpa_request *request);
 int bpa_handle_placement_list(struct bpa_request *request);
 int bpa_handle_placement_open(struct bpa_request *request);

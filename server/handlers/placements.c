@@ -76,7 +76,10 @@ static enum bpa_db_status complete_placement(struct bpa_db_conn *conn, json_t *d
     return status;
 }
 
+static struct bpa_reply_memo placement_replies = BPA_REPLY_MEMO_INIT;
+
 static const struct bpa_resource placements = {
+    .replies = &placement_replies,
     .kind = BPA_PLACEMENT,
     .name = "placement",
     .collection = "/v1/placements",
@@ -95,6 +98,19 @@ int bpa_handle_placement_get(struct bpa_request *request)
 {
     return bpa_resource_get(request, &placements);
 }
+
+static bool start_placement_read(struct bpa_request *request, struct bpa_db_pipeline *pipeline,
+                                 bpa_db_read_done done)
+{
+    return bpa_resource_read_start(request, &placements, pipeline, done);
+}
+
+static int answer_placement_read(struct bpa_request *request, const char *stored)
+{
+    return bpa_resource_read_answer(request, &placements, stored);
+}
+
+const struct bpa_single_read bpa_placement_read = {start_placement_read, answer_placement_read};
 
 int bpa_handle_placement_update(struct bpa_request *request)
 {

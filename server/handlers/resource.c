@@ -2,6 +2,7 @@
 #include "resource.h"
 
 #include "access.h"
+#include "reply_memo.h"
 #include "schedule.h"
 
 #include <sodium.h>
@@ -234,27 +235,84 @@ int bpa_resource_create(struct bpa_request *request, const struct bpa_resource *
 
 /* --- get --- */
 
+/* Makes the reply to reading `stored`; false when it is not a document. */
+static bool make_reply(const struct bpa_resource *resource, const char *stored,
+                       struct bpa_memo_reply *out)
+{
+    json_t *doc = bpa_resource_present(resource, stored);
+    if (!doc)
+        return false;
+    etag_of(doc, out->etag);
+    out->owner =
+        json_pack("{s:O?, s:O?, s:O?, s:O?}", "id", json_object_get(doc, "id"), "employer_id",
+                  json_object_get(doc, "employer_id"), "portal_id",
+                  json_object_get(doc, "portal_id"), "status", json_object_get(doc, "status"));
+    out->reply = bpa_json_text(doc);
+    json_decref(doc);
+    if (out->reply && out->owner)
+        return true;
+    free(out->reply);
+    json_decref(out->owner);
+    return false;
+}
+
+/* The reply to reading resource `id`, whose stored document is `stored`
+ * (NULL: there is none). Reading a person's data leaves a trace first. */
+static int answer_get(struct bpa_request *request, const struct bpa_resource *resource,
+                      const char *id, const char *stored)
+{
+    struct bpa_memo_reply made = {0};
+    long long number = strtoll(id, NULL, 10);
+    if (stored && !bpa_reply_memo_find(resource->replies, number, stored, &made)) {
+        if (!make_reply(resource, stored, &made))
+            return bpa_reply_error(request, BPA_ERR_INTERNAL_ERROR, NULL, NULL);
+        bpa_reply_memo_keep(resource->replies, number, stored, &made);
+    }
+    enum bpa_error refused = bpa_access_document(request, resource->kind, made.owner);
+    json_decref(made.owner);
+    enum bpa_db_status status = BPA_DB_OK;
+    if (refused == BPA_ERR_COUNT && resource->personal)
+        status = audit(request->db, request, resource, "read", id, NULL);
+    if (refused == BPA_ERR_COUNT && status != BPA_DB_OK)
+        refused = bpa_error_from_db(status);
+    if (refused != BPA_ERR_COUNT) {
+        free(made.reply);
+        return bpa_reply_error(request, refused, NULL, NULL);
+    }
+    request->reply_etag = made.etag;
+    int rc = bpa_reply_json_text(request, 200, made.reply);
+    request->reply_etag = NULL;
+    return rc;
+}
+
 int bpa_resource_get(struct bpa_request *request, const struct bpa_resource *resource)
 {
     char id[20];
     if (!bpa_param_id(request, "id", id))
         return bpa_reply_error(request, BPA_ERR_NOT_FOUND, NULL, NULL);
-    enum bpa_error refused = bpa_access_resource(request, resource->kind, id, false);
-    if (refused != BPA_ERR_COUNT)
-        return bpa_reply_error(request, refused, NULL, NULL);
     char *stored = NULL;
     enum bpa_db_status status = bpa_db_document_get(request->db, resource->kind, id, &stored);
-    json_t *doc = bpa_resource_present(resource, stored);
+    int rc = status == BPA_DB_OK ? answer_get(request, resource, id, stored)
+                                 : bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
     free(stored);
-    if (status == BPA_DB_OK && doc && resource->personal)
-        status = audit(request->db, request, resource, "read", id, NULL);
-    if (status != BPA_DB_OK) {
-        json_decref(doc);
-        return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
-    }
-    if (!doc)
-        return bpa_reply_error(request, BPA_ERR_NOT_FOUND, NULL, NULL);
-    return reply_document(request, 200, doc, NULL);
+    return rc;
+}
+
+bool bpa_resource_read_start(struct bpa_request *request, const struct bpa_resource *resource,
+                             struct bpa_db_pipeline *pipeline, bpa_db_read_done done)
+{
+    char id[20];
+    /* a personal read writes to the audit trail: that takes a worker */
+    return !resource->personal && bpa_param_id(request, "id", id) &&
+           bpa_db_document_read(pipeline, resource->kind, id, done, request);
+}
+
+int bpa_resource_read_answer(struct bpa_request *request, const struct bpa_resource *resource,
+                             const char *stored)
+{
+    char id[20];
+    bpa_param_id(request, "id", id); /* read_start checked it */
+    return answer_get(request, resource, id, stored);
 }
 
 /* --- update --- */

@@ -6,6 +6,7 @@
 #define BPA_RESOURCE_H
 
 #include "fields.h"
+#include "handlers/reply_memo.h"
 #include "http.h"
 #include "request.h"
 
@@ -15,7 +16,8 @@ struct bpa_resource {
     bool personal;          /* a person's data: reads are audited too */
     const char *collection; /* "/v1/employers": Location is collection/id */
     const struct bpa_field *fields;
-    const char *schedule_field; /* stored as slots, shown as intervals; or NULL */
+    const char *schedule_field;     /* stored as slots, shown as intervals; or NULL */
+    struct bpa_reply_memo *replies; /* the replies to reads (reply_memo.h) */
     /* Fields that only a create may set. NULL-terminated. */
     const char *const *create_only;
     /* Checks across fields and against the database (referenced rows,
@@ -28,6 +30,22 @@ struct bpa_resource {
 int bpa_resource_create(struct bpa_request *request, const struct bpa_resource *resource);
 int bpa_resource_get(struct bpa_request *request, const struct bpa_resource *resource);
 int bpa_resource_update(struct bpa_request *request, const struct bpa_resource *resource);
+
+/* The get without a worker (struct bpa_single_read): starts reading the
+ * document on `pipeline`, false when it cannot (personal data, whose
+ * reads are audited, or no pipeline); then answers from what was read. */
+bool bpa_resource_read_start(struct bpa_request *request, const struct bpa_resource *resource,
+                             struct bpa_db_pipeline *pipeline, bpa_db_read_done done);
+int bpa_resource_read_answer(struct bpa_request *request, const struct bpa_resource *resource,
+                             const char *stored);
+
+/* The get without a worker (struct bpa_single_read): starts reading the
+ * document on `pipeline`, false when it cannot (personal data, whose
+ * reads are audited, or no pipeline); then answers from what was read. */
+bool bpa_resource_read_start(struct bpa_request *request, const struct bpa_resource *resource,
+                             struct bpa_db_pipeline *pipeline, bpa_db_read_done done);
+int bpa_resource_read_answer(struct bpa_request *request, const struct bpa_resource *resource,
+                             const char *stored);
 
 /* For an action on one resource: its id (path parameter "id") and whether
  * the principal may (BPA_ERR_COUNT) or what to answer instead. */

@@ -70,7 +70,10 @@ static enum bpa_db_status complete_seeker(struct bpa_db_conn *conn, json_t *doc,
     return status;
 }
 
+static struct bpa_reply_memo seeker_replies = BPA_REPLY_MEMO_INIT;
+
 static const struct bpa_resource seekers = {
+    .replies = &seeker_replies,
     .kind = BPA_SEEKER,
     .name = "seeker",
     .personal = true,

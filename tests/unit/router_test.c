@@ -10,6 +10,9 @@ static int dummy(struct bpa_request *request)
     return 0;
 }
 
+/* The tables leave out the routes' single reads (router.h). */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 static const struct bpa_route routes[] = {
     {"GET", "/v1/seekers", dummy, 0},
     {"POST", "/v1/seekers", dummy, 0},
