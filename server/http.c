@@ -15,6 +15,7 @@
 #include "access.h"
 #include "client_address.h"
 #include "deadlines.h"
+#include "event_loop.h"
 #include "log.h"
 #include "request.h"
 #include "worker_pool.h"
@@ -328,23 +329,22 @@ static void work(void *argument)
     run_with_database(request);
     /* No reply (out of memory): the event loop closes the connection. */
     MHD_resume_connection(request->connection);
+    bpa_event_loop_wake(request->loop); /* which runs the daemon, seeing it resumed */
 }
 
-/* On the pipeline's thread: the single read is done, and the event loop
- * makes the reply from it (keeping the pipeline's thread free for I/O). A
- * read that failed (the pipeline's connection dropped, say) is run again by
- * a worker, which answers what the database says. */
+/* On the event loop's thread: the single read is done. A read that failed
+ * (the pipeline's connection dropped, say) is run again by a worker, which
+ * answers what the database says. */
 static void read_done(void *context, enum bpa_db_status status, char *value)
 {
     struct bpa_request *request = context;
-    if (status == BPA_DB_OK) {
-        request->read_value = value;
-        request->read_done = true;
-    } else if (bpa_worker_pool_submit(request->server->workers, work, request) == 0) {
+    if (status == BPA_DB_OK)
+        request->route->read->answer(request, value);
+    free(value);
+    if (status != BPA_DB_OK && bpa_worker_pool_submit(request->server->workers, work, request) == 0)
         return;
-    } else {
+    if (status != BPA_DB_OK)
         bpa_reply_error(request, BPA_ERR_SERVER_BUSY, NULL, NULL);
-    }
     MHD_resume_connection(request->connection);
 }
 
@@ -366,7 +366,7 @@ static int dispatch(struct bpa_request *request)
     if ((route->flags & BPA_ROUTE_PUBLIC) && !(route->flags & BPA_ROUTE_NEEDS_DB))
         return route->handler(request);
     struct bpa_server *server = request->server;
-    bool pipelined = route->read && server->reads && bpa_access_remembered(request);
+    bool pipelined = route->read && request->loop->reads && bpa_access_remembered(request);
     if (pipelined) {
         enum bpa_error refused = admit(request);
         if (refused != BPA_ERR_COUNT)
@@ -375,7 +375,7 @@ static int dispatch(struct bpa_request *request)
     /* Suspended before another thread can resume it. */
     MHD_suspend_connection(request->connection);
     request->suspended = true;
-    if (pipelined && route->read->start(request, server->reads, read_done))
+    if (pipelined && route->read->start(request, request->loop->reads, read_done))
         return MHD_YES;
     if (bpa_worker_pool_submit(server->workers, work, request) != 0) {
         request->suspended = false;
@@ -475,7 +475,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
                                   size_t *upload_data_size, void **context)
 {
     (void)version;
-    struct bpa_server *server = cls;
+    struct bpa_event_loop *loop = cls;
+    struct bpa_server *server = loop->server;
     struct bpa_request *request = *context;
     if (!request) {
         request = calloc(1, sizeof *request);
@@ -484,6 +485,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         *context = request;
         clock_gettime(CLOCK_MONOTONIC, &request->started);
         request->server = server;
+        request->loop = loop;
         request->connection = connection;
         request->method = method;
         request->path = url;
@@ -501,10 +503,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
     }
     if (request->suspended) { /* resumed: the worker or the pipeline is done */
         request->suspended = false;
-        if (request->read_done) {
-            request->read_done = false;
-            request->route->read->answer(request, request->read_value);
-        }
         return request->response ? send_reply(request) : MHD_NO;
     }
     if (request->status) {
@@ -561,7 +559,7 @@ static void log_request(const struct bpa_request *request, enum MHD_RequestTermi
 static void on_completed(void *cls, struct MHD_Connection *connection, void **context,
                          enum MHD_RequestTerminationCode how)
 {
-    struct bpa_server *server = cls;
+    struct bpa_server *server = ((struct bpa_event_loop *)cls)->server;
     struct bpa_request *request = *context;
     if (!request)
         return;
@@ -573,7 +571,6 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
         MHD_destroy_response(request->response);
     json_decref(request->json);
     free(request->body);
-    free(request->read_value);
     free(request);
     *context = NULL;
     pthread_mutex_lock(&server->lock);
@@ -586,7 +583,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
 static void on_connection(void *cls, struct MHD_Connection *connection, void **socket_context,
                           enum MHD_ConnectionNotificationCode code)
 {
-    struct bpa_server *server = cls;
+    struct bpa_server *server = ((struct bpa_event_loop *)cls)->server;
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         const union MHD_ConnectionInfo *info =
             MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
@@ -617,10 +614,10 @@ static void raise_descriptor_limit(void)
     }
 }
 
-int bpa_http_start(struct bpa_server *server, char *error, size_t error_size)
+/* The listening socket every event loop accepts from. -1 with a reason. */
+static int open_listener(const struct bpa_config *config, char *error, size_t error_size,
+                         bool *ipv6)
 {
-    const struct bpa_config *config = server->config;
-    raise_descriptor_limit();
     struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
                              .ai_socktype = SOCK_STREAM};
     struct addrinfo *address = NULL;
@@ -632,41 +629,110 @@ int bpa_http_start(struct bpa_server *server, char *error, size_t error_size)
                  gai_strerror(gai));
         return -1;
     }
+    int one = 1;
+    /* non-blocking: several loops accept from it, and one may find the
+     * connection already taken by another */
+    int fd = socket(address->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        bind(fd, address->ai_addr, address->ai_addrlen) != 0 || listen(fd, 1024) != 0) {
+        snprintf(error, error_size, "cannot listen on %s port %lu: %s", config->listen_address,
+                 config->port, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        fd = -1;
+    }
+    *ipv6 = address->ai_family == AF_INET6;
+    freeaddrinfo(address);
+    return fd;
+}
+
+/* Each loop takes its share of the connection limits. */
+static unsigned share(unsigned long limit, unsigned loops)
+{
+    return (unsigned)((limit + loops - 1) / loops);
+}
+
+static struct MHD_Daemon *start_daemon(struct bpa_event_loop *loop, int listener, bool ipv6)
+{
+    const struct bpa_config *config = loop->server->config;
+    unsigned loops = (unsigned)config->http_threads;
+    unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_TURBO |
+                     MHD_USE_ERROR_LOG | (ipv6 ? MHD_USE_IPv6 : 0);
+    return MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, loop, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error,
+        NULL, /* first, to catch every message */
+        MHD_OPTION_LISTEN_SOCKET, listener, MHD_OPTION_CONNECTION_LIMIT,
+        share(config->max_connections, loops), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        share(config->max_connections_per_address, loops), MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)config->keepalive_s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, loop,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, loop, MHD_OPTION_END);
+}
+
+/* Ends the loops' threads; a read their pipelines still hold fails over
+ * to a worker. */
+static void stop_loop_threads(struct bpa_server *server)
+{
+    for (unsigned i = 0; i < server->loop_count; i++)
+        bpa_event_loop_stop(&server->loops[i]);
+    for (unsigned i = 0; i < server->loop_count; i++)
+        bpa_event_loop_free(&server->loops[i]);
+}
+
+/* Stops the daemons, closing the connections that are left, then the
+ * listening socket they shared. */
+static void stop_daemons(struct bpa_server *server)
+{
+    for (unsigned i = 0; i < server->loop_count; i++) {
+        struct MHD_Daemon *daemon = server->loops[i].daemon;
+        if (daemon) {
+            MHD_quiesce_daemon(daemon); /* or it would close the shared listener */
+            MHD_stop_daemon(daemon);
+        }
+    }
+    if (server->listen_fd >= 0)
+        close(server->listen_fd);
+    server->listen_fd = -1;
+    free(server->loops);
+    server->loops = NULL;
+    server->loop_count = 0;
+}
+
+int bpa_http_start(struct bpa_server *server, char *error, size_t error_size)
+{
+    const struct bpa_config *config = server->config;
+    raise_descriptor_limit();
+    bool ipv6;
+    server->listen_fd = open_listener(config, error, error_size, &ipv6);
+    if (server->listen_fd < 0)
+        return -1;
     server->workers = bpa_worker_pool_start((unsigned)config->workers);
-    server->reads = bpa_db_pipeline_start(config->database_url); /* NULL: workers do all */
     server->deadlines =
         bpa_deadlines_start((unsigned)config->request_deadline_s, (unsigned)config->keepalive_s);
-    if (!server->workers || !server->deadlines) {
-        freeaddrinfo(address);
+    server->loops = calloc(config->http_threads, sizeof *server->loops);
+    if (!server->workers || !server->deadlines || !server->loops) {
         snprintf(error, error_size, "cannot start the worker threads");
         goto fail;
     }
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
-                     MHD_USE_TURBO | MHD_USE_ERROR_LOG;
-    if (address->ai_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
-    server->daemon = MHD_start_daemon(
-        flags, (uint16_t)config->port, NULL, NULL, on_request, server, MHD_OPTION_EXTERNAL_LOGGER,
-        on_mhd_error, NULL, /* first, to catch every message */
-        MHD_OPTION_SOCK_ADDR, address->ai_addr, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned)config->http_threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)config->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)config->max_connections_per_address, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)config->keepalive_s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, server, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, server, MHD_OPTION_END);
-    freeaddrinfo(address);
-    if (!server->daemon) {
-        snprintf(error, error_size, "cannot listen on %s port %lu: %s", config->listen_address,
-                 config->port, errno ? strerror(errno) : "libmicrohttpd refused to start");
-        goto fail;
+    for (; server->loop_count < config->http_threads; server->loop_count++) {
+        struct bpa_event_loop *loop = &server->loops[server->loop_count];
+        if (bpa_event_loop_prepare(loop, server, config->database_url) != 0) {
+            snprintf(error, error_size, "cannot start an event loop: %s", strerror(errno));
+            goto fail;
+        }
+        if (!(loop->daemon = start_daemon(loop, server->listen_fd, ipv6)) ||
+            bpa_event_loop_start(loop) != 0) {
+            server->loop_count++; /* prepared: to be freed */
+            snprintf(error, error_size, "cannot serve on %s port %lu: %s", config->listen_address,
+                     config->port, errno ? strerror(errno) : "libmicrohttpd refused to start");
+            goto fail;
+        }
     }
     return 0;
 fail:
-    bpa_db_pipeline_stop(server->reads);
+    stop_loop_threads(server);
     bpa_worker_pool_stop(server->workers);
+    stop_daemons(server);
     bpa_deadlines_stop(server->deadlines);
-    server->reads = NULL;
     server->workers = NULL;
     server->deadlines = NULL;
     return -1;
@@ -675,9 +741,12 @@ fail:
 void bpa_http_stop(struct bpa_server *server)
 {
     atomic_store(&server->shutting_down, true);
-    MHD_socket listener = MHD_quiesce_daemon(server->daemon);
-    if (listener != MHD_INVALID_SOCKET)
-        close(listener);
+    /* No loop accepts any more, and the port is closed; requests in flight
+     * go on. */
+    for (unsigned i = 0; i < server->loop_count; i++)
+        MHD_quiesce_daemon(server->loops[i].daemon);
+    close(server->listen_fd);
+    server->listen_fd = -1;
 
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
@@ -691,16 +760,14 @@ void bpa_http_stop(struct bpa_server *server)
     if (server->in_flight)
         bpa_log(BPA_LOG_WARN, "drain_timeout", json_pack("{s:i}", "in_flight", server->in_flight));
     pthread_mutex_unlock(&server->lock);
-    /* The pipeline and the workers finish what they hold and resume those
-     * connections (a read the pipeline fails still has the workers); then
-     * the event loops stop, closing what is left; then nothing opens or
+    /* The workers finish what they hold and resume those connections; the
+     * loops stop (a read their pipelines still hold goes to a worker too,
+     * before the workers stop), closing what is left; then nothing opens or
      * closes connections any more. */
-    bpa_db_pipeline_stop(server->reads);
+    stop_loop_threads(server);
     bpa_worker_pool_stop(server->workers);
-    MHD_stop_daemon(server->daemon);
+    stop_daemons(server);
     bpa_deadlines_stop(server->deadlines);
-    server->reads = NULL;
     server->workers = NULL;
-    server->daemon = NULL;
     server->deadlines = NULL;
 }

@@ -31,8 +31,8 @@ struct bpa_principal {
     char session_hash[67]; /* the session token's hash, for logout */
 };
 
-struct MHD_Daemon;
 struct MHD_Connection;
+struct bpa_event_loop;
 struct bpa_trusted_proxies; /* client_address.h */
 struct bpa_worker_pool;
 struct bpa_deadlines;
@@ -50,9 +50,10 @@ struct bpa_server {
     const struct bpa_route *routes;
     size_t route_count;
     struct bpa_trusted_proxies *proxies; /* whose forwarded headers are believed */
-    struct MHD_Daemon *daemon;
+    int listen_fd;
+    struct bpa_event_loop *loops; /* read requests, write replies, run single reads */
+    unsigned loop_count;
     struct bpa_worker_pool *workers;          /* run the handlers that use the database */
-    struct bpa_db_pipeline *reads;            /* for routes with a single read; may be NULL */
     struct bpa_deadlines *deadlines;          /* for receiving requests */
     struct bpa_credential_cache *credentials; /* NULL: every request asks the database */
     struct bpa_rate_limits *limits;           /* request budgets */
@@ -85,8 +86,7 @@ struct bpa_request {
     unsigned status;         /* the status answered, for the log and metrics */
     struct MHD_Response *response; /* the reply, made by a handler, until it is queued */
     bool suspended;                /* while a worker or the read pipeline has the request */
-    bool read_done;                /* the route's single read is in `read_value`, to be answered */
-    char *read_value;
+    struct bpa_event_loop *loop;   /* serving it */
     /* extra headers of the next reply, when set (borrowed) */
     const char *reply_etag;
     const char *reply_location;

@@ -129,6 +129,11 @@ static void emit_db(struct text *t, const struct bpa_db_pool_stats *db)
          db->connects},
         {"bpa_db_transaction_retries_total", "counter",
          "Transactions run again after a serialization failure or deadlock.", db->tx_retries},
+        {"bpa_db_pipeline_reads_total", "counter",
+         "Single reads answered on the event loops' pipelined connections.", db->pipeline_reads},
+        {"bpa_db_pipeline_failures_total", "counter",
+         "Single reads a pipelined connection failed (then run by a worker).",
+         db->pipeline_failures},
     };
     for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++)
         emit(t, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", figures[i].name, figures[i].help,

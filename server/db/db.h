@@ -35,6 +35,8 @@ struct bpa_db_pool_stats {
     uint64_t acquire_waits, acquire_timeouts;
     uint64_t connects, connect_failures;
     uint64_t query_errors, unavailable_errors, tx_retries;
+    uint64_t pipeline_reads,
+        pipeline_failures; /* the event loops' (pipeline.c), summed by the caller */
 };
 
 /* A pool of `size` connections to `url` (copied). Connections are opened
@@ -52,33 +54,45 @@ void bpa_db_pool_release(struct bpa_db_pool *pool, struct bpa_db_conn *conn);
 void bpa_db_pool_stats(struct bpa_db_pool *pool, struct bpa_db_pool_stats *out);
 
 /* Single-statement reads that need no transaction, sent many at a time on
- * one connection in pipeline mode by a thread of its own (pipeline.c), so
- * that requests which only read one row share round trips and wake no
- * worker. */
+ * one connection in pipeline mode (pipeline.c), so that requests which only
+ * read one row share round trips and wake no worker. A pipeline belongs to
+ * one event loop: everything but _start, _stop and _stats is called from
+ * that loop's thread. */
 struct bpa_db_pipeline;
 
-#define BPA_DB_PIPELINE_MAX_PARAMS 4
-
-/* Called on the pipeline's thread with the read's status and, when OK, the
+/* Called (on the loop's thread) with the read's status and, when OK, the
  * first column of its first row (malloc'd, the callee's; NULL for no row or
  * SQL NULL). */
 typedef void (*bpa_db_read_done)(void *context, enum bpa_db_status status, char *value);
 
-/* Connects in the background; NULL when out of memory or threads. */
-struct bpa_db_pipeline *bpa_db_pipeline_start(const char *url);
+/* Connects in the background; `wake(wake_context)` is called from another
+ * thread when a new connection is ready to be taken by the next _pump.
+ * NULL when out of memory or threads. */
+struct bpa_db_pipeline *bpa_db_pipeline_start(const char *url, void (*wake)(void *),
+                                              void *wake_context);
 
-/* Queues prepared statement `statement` (a static name) with `values`
- * (copied); `done` is called exactly once. False, and `done` never called,
- * when the pipeline is not connected or is stopping: run the read the
+/* Writes prepared statement `statement` (a static name) with `values`;
+ * `done` is called exactly once, from a later _pump. False, and `done`
+ * never called, when the pipeline is not connected: run the read the
  * ordinary way. */
 bool bpa_db_pipeline_read(struct bpa_db_pipeline *pipeline, const char *statement, int count,
                           const char *const *values, bpa_db_read_done done, void *context);
+
+/* After each round of the loop: sends what was written, hands out what
+ * was answered, takes or asks for a connection. `socket_ready`: the
+ * socket was readable or writable. True when it handed out a read. */
+bool bpa_db_pipeline_pump(struct bpa_db_pipeline *pipeline, bool socket_ready);
+
+/* The socket to watch (-1: none), the connection's generation (a new one
+ * may reuse the old number), and whether to watch for writing too. */
+int bpa_db_pipeline_socket(const struct bpa_db_pipeline *pipeline, unsigned *generation,
+                           bool *writing);
 
 /* Reads answered, and reads that failed (each then answered UNAVAILABLE or
  * with the statement's error). */
 void bpa_db_pipeline_stats(struct bpa_db_pipeline *pipeline, uint64_t *reads, uint64_t *failures);
 
-/* Fails whatever is still queued, then stops. */
+/* Fails whatever is still in flight, then stops. */
 void bpa_db_pipeline_stop(struct bpa_db_pipeline *pipeline);
 
 /* Work done inside a transaction; returns OK to commit, anything else to

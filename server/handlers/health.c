@@ -2,6 +2,8 @@
  * system ask. None of them needs a credential. */
 #include "handlers.h"
 
+#include "event_loop.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +44,12 @@ int bpa_handle_metrics(struct bpa_request *request)
 {
     struct bpa_db_pool_stats db;
     bpa_db_pool_stats(request->server->pool, &db);
+    for (unsigned i = 0; i < request->server->loop_count; i++) {
+        uint64_t reads, failures;
+        bpa_db_pipeline_stats(request->server->loops[i].reads, &reads, &failures);
+        db.pipeline_reads += reads;
+        db.pipeline_failures += failures;
+    }
     char *text = bpa_metrics_render(request->server->metrics, &db);
     if (!text)
         return bpa_reply_error(request, BPA_ERR_INTERNAL_ERROR, NULL, NULL);
