@@ -38,7 +38,9 @@ static int watch(int epoll_fd, int op, int fd, uint32_t events, uint64_t tag)
 int bpa_event_loop_prepare(struct bpa_event_loop *loop, struct bpa_server *server,
                            const char *database_url)
 {
-    *loop = (struct bpa_event_loop){.server = server, .epoll_fd = -1};
+    *loop = (struct bpa_event_loop){.server = server, .epoll_fd = -1, .prepared = true};
+    pthread_mutex_init(&loop->lock, NULL);
+    pthread_cond_init(&loop->quiesced_cond, NULL);
     loop->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     loop->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
     if (loop->wake_fd < 0 || loop->epoll_fd < 0 ||
@@ -76,11 +78,23 @@ static void follow_database(struct bpa_event_loop *loop, struct watched *watched
     *watched = now;
 }
 
+static void quiesce_if_asked(struct bpa_event_loop *loop)
+{
+    pthread_mutex_lock(&loop->lock);
+    if (loop->quiesce && !loop->quiesced) {
+        MHD_quiesce_daemon(loop->daemon);
+        loop->quiesced = true;
+        pthread_cond_broadcast(&loop->quiesced_cond);
+    }
+    pthread_mutex_unlock(&loop->lock);
+}
+
 static void *run(void *argument)
 {
     struct bpa_event_loop *loop = argument;
     struct watched database = {.fd = -1};
     while (!atomic_load(&loop->stopping)) {
+        quiesce_if_asked(loop);
         follow_database(loop, &database);
         MHD_UNSIGNED_LONG_LONG until_timeout;
         int wait_ms = ROUND_MAX_MS;
@@ -121,6 +135,20 @@ int bpa_event_loop_start(struct bpa_event_loop *loop)
     return 0;
 }
 
+void bpa_event_loop_quiesce(struct bpa_event_loop *loop)
+{
+    if (!loop->running) {
+        MHD_quiesce_daemon(loop->daemon);
+        return;
+    }
+    pthread_mutex_lock(&loop->lock);
+    loop->quiesce = true;
+    bpa_event_loop_wake(loop);
+    while (!loop->quiesced)
+        pthread_cond_wait(&loop->quiesced_cond, &loop->lock);
+    pthread_mutex_unlock(&loop->lock);
+}
+
 void bpa_event_loop_stop(struct bpa_event_loop *loop)
 {
     if (!loop->running)
@@ -133,11 +161,15 @@ void bpa_event_loop_stop(struct bpa_event_loop *loop)
 
 void bpa_event_loop_free(struct bpa_event_loop *loop)
 {
+    if (!loop->prepared)
+        return;
     bpa_db_pipeline_stop(loop->reads);
     loop->reads = NULL;
     if (loop->epoll_fd >= 0)
         close(loop->epoll_fd);
     if (loop->wake_fd >= 0)
         close(loop->wake_fd);
-    loop->epoll_fd = loop->wake_fd = -1;
+    pthread_cond_destroy(&loop->quiesced_cond);
+    pthread_mutex_destroy(&loop->lock);
+    loop->prepared = false;
 }

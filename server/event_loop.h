@@ -23,8 +23,11 @@ struct bpa_event_loop {
     struct bpa_db_pipeline *reads; /* NULL when it could not start: workers do every read */
     int epoll_fd, wake_fd;
     atomic_bool stopping;
-    bool running;
+    bool prepared, running;
     pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t quiesced_cond;
+    bool quiesce, quiesced; /* under lock */
 };
 
 /* Makes the descriptors and starts the pipeline. 0, or -1 (errno). */
@@ -34,6 +37,10 @@ int bpa_event_loop_prepare(struct bpa_event_loop *loop, struct bpa_server *serve
 /* Runs the loop's thread over loop->daemon. 0, or -1. */
 int bpa_event_loop_start(struct bpa_event_loop *loop);
 
+/* Makes the loop's daemon stop accepting connections, on the loop's own
+ * thread (libmicrohttpd's state is the loop's), and waits until it has. */
+void bpa_event_loop_quiesce(struct bpa_event_loop *loop);
+
 /* Makes the loop run a round now: for a connection resumed from another
  * thread, which the daemon does not notice by itself. */
 void bpa_event_loop_wake(struct bpa_event_loop *loop);
@@ -42,7 +49,7 @@ void bpa_event_loop_wake(struct bpa_event_loop *loop);
 void bpa_event_loop_stop(struct bpa_event_loop *loop);
 
 /* After _stop (and before the daemon stops): fails what the pipeline still
- * holds, then frees the descriptors. */
+ * holds, then frees the descriptors. Once is enough; more do nothing. */
 void bpa_event_loop_free(struct bpa_event_loop *loop);
 
 #endif

@@ -744,7 +744,7 @@ void bpa_http_stop(struct bpa_server *server)
     /* No loop accepts any more, and the port is closed; requests in flight
      * go on. */
     for (unsigned i = 0; i < server->loop_count; i++)
-        MHD_quiesce_daemon(server->loops[i].daemon);
+        bpa_event_loop_quiesce(&server->loops[i]);
     close(server->listen_fd);
     server->listen_fd = -1;
 
