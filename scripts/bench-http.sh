@@ -34,6 +34,8 @@ trap cleanup EXIT
 if [[ $(psql "$url" -Atqc "SELECT count(*) FROM employers") == 0 ]]; then
     psql "$url" -q -v ON_ERROR_STOP=1 --single-transaction -f scripts/demo.sql
 fi
+# A settled database: no autovacuum pass after a bulk load while measuring.
+psql "$url" -qc "VACUUM ANALYZE"
 password=bench-password-$RANDOM$RANDOM
 email="bench-$RANDOM$RANDOM@example.org"
 printf '%s\n' "$password" | build/bpa-server create-coordinator "$email" --database-url "$url" >/dev/null
@@ -79,6 +81,28 @@ pg() { pgbench -n -M prepared -c "$connections" -j "$threads" -T "$seconds" "${v
 both_tps=$(pg "$work/both.sql" | grep -E '^tps' | rate 's/^tps = \([0-9.]*\).*/\1/p')
 document_tps=$(pg "$work/document.sql" | grep -E '^tps' | rate 's/^tps = \([0-9.]*\).*/\1/p')
 
+# The same over many documents, a different one at random for each request,
+# so the daemon can seldom reuse a reply it made (handlers/reply_memo.h):
+# ids first..last when all of them exist (make bench has loaded 100,000).
+first=$(psql "$url" -Atqc "SELECT min(id) FROM placements")
+last=$(psql "$url" -Atqc "SELECT least(max(id), min(id) + 9999) FROM placements")
+spread=$(psql "$url" -Atqc "SELECT count(*) FROM placements WHERE id BETWEEN $first AND $last")
+if ((spread == last - first + 1 && spread >= 1000)); then
+    cat >"$work/random.lua" <<'LUA'
+local first, last = tonumber(os.getenv("BPA_FIRST")), tonumber(os.getenv("BPA_LAST"))
+request = function()
+    return wrk.format(nil, "/v1/placements/" .. math.random(first, last))
+end
+LUA
+    BPA_FIRST=$first BPA_LAST=$last wrk -t "$threads" -c "$connections" -d "${seconds}s" --latency \
+        -s "$work/random.lua" -H "Authorization: Bearer $token" "http://127.0.0.1:$port/" \
+        >"$work/wrk-random.txt"
+    random_rps=$(grep 'Requests/sec' "$work/wrk-random.txt" | awk '{print int($2 + 0.5)}')
+    errors+=$(grep -E 'Non-2xx|Socket errors' "$work/wrk-random.txt" || true)
+    { echo "\\set id random($first, $last)"; cat "$work/both.sql"; } >"$work/both-random.sql"
+    random_tps=$(pg "$work/both-random.sql" | grep -E '^tps' | rate 's/^tps = \([0-9.]*\).*/\1/p')
+fi
+
 echo "## The request path: GET $path (a coordinator's session)"
 echo
 echo "$connections connections, ${seconds} s each, one after the other:"
@@ -90,4 +114,15 @@ awk -v d="$daemon_rps" -v b="$both_tps" -v o="$document_tps" -v p50="$daemon_p50
     printf "| pgbench -M prepared: session lookup + document | %d | 1.00 | %.2f |\n", b, b / o
     printf "| pgbench -M prepared: document alone | %d | | 1.00 |\n", o
 }'
+if [[ -n "${random_rps:-}" ]]; then
+    echo
+    echo "The same over $spread placements, a different one at random for each request:"
+    echo
+    echo "| what | per second | vs. session + document |"
+    echo "|---|---|---|"
+    awk -v d="$random_rps" -v b="$random_tps" 'BEGIN {
+        printf "| bpa-server under wrk | %d | %.2f |\n", d, d / b
+        printf "| pgbench -M prepared: session lookup + document | %d | 1.00 |\n", b
+    }'
+fi
 [[ -z "$errors" ]] || echo "wrk reported: $errors"

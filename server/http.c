@@ -523,37 +523,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
     return (enum MHD_Result)rc;
 }
 
-/* The path as JSON text; a decoded path need not be UTF-8, and a request
- * must never drop out of the log for that: such bytes become '?'. */
-static json_t *loggable(const char *text)
-{
-    json_t *value = json_string(text);
-    if (value)
-        return value;
-    char copy[512];
-    size_t n = 0;
-    for (; text[n] && n + 1 < sizeof copy; n++)
-        copy[n] = (unsigned char)text[n] < 0x80 ? text[n] : '?';
-    copy[n] = '\0';
-    return json_string(copy);
-}
-
+/* One line per request, written by hand: the busiest line of the log,
+ * which built with jansson took a tenth of the event loop's time. A
+ * decoded path need not be UTF-8 and must never drop a request out of the
+ * log: bpa_log_quote makes such bytes '?'. */
 static void log_request(const struct bpa_request *request, enum MHD_RequestTerminationCode how,
                         double seconds)
 {
+    if (!bpa_log_enabled(BPA_LOG_INFO))
+        return;
+    char id[2 * BPA_REQUEST_ID_MAX + 3], method[64], path[1024], client[2 * 46 + 3];
+    bpa_log_quote(id, sizeof id, request->id);
+    bpa_log_quote(method, sizeof method, request->method);
+    bpa_log_quote(path, sizeof path, request->path);
+    bpa_log_quote(client, sizeof client, request->client_address);
     /* who: "role:id" (the account, or the portal's API key), never a secret */
     const struct bpa_principal *who = &request->principal;
-    char principal[48];
-    snprintf(principal, sizeof principal, "%s:%lld", bpa_role_name(who->role), who->id);
-    json_t *fields = json_pack(
-        "{s:s, s:o, s:o, s:s, s:i, s:f, s:s?, s:s}", "request_id", request->id, "method",
-        loggable(request->method), "path", loggable(request->path), "route",
-        request->route ? request->route->pattern : "unmatched", "status", (int)request->status,
-        "duration_ms", seconds * 1000.0, "principal",
-        who->role == BPA_ROLE_ANONYMOUS ? NULL : principal, "client", request->client_address);
-    if (how != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-        json_object_set_new(fields, "aborted", json_true());
-    bpa_log(BPA_LOG_INFO, "request", fields);
+    char principal[64] = "";
+    if (who->role != BPA_ROLE_ANONYMOUS)
+        snprintf(principal, sizeof principal, ",\"principal\":\"%s:%lld\"",
+                 bpa_role_name(who->role), who->id);
+    char members[1536];
+    snprintf(members, sizeof members,
+             "\"request_id\":%s,\"method\":%s,\"path\":%s,\"route\":\"%s\",\"status\":%u,"
+             "\"duration_ms\":%.3f%s,\"client\":%s%s",
+             id, method, path, request->route ? request->route->pattern : "unmatched",
+             request->status, seconds * 1000.0, principal, client,
+             how != MHD_REQUEST_TERMINATED_COMPLETED_OK ? ",\"aborted\":true" : "");
+    bpa_log_members(BPA_LOG_INFO, "request", members);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *connection, void **context,

@@ -18,5 +18,6 @@ Suite *auth_suite(void);
 Suite *matcher_suite(void);
 Suite *match_life_suite(void);
 Suite *address_suite(void);
+Suite *log_suite(void);
 
 #endif
