@@ -68,23 +68,29 @@ static long login_status(const struct harness_server *server, const char *email,
 static const char *logged_client(const struct harness_server *server, const char *request_id,
                                  char *out, size_t size)
 {
-    char *log = harness_server_log(server);
     char needle[128];
     snprintf(needle, sizeof needle, "\"request_id\":\"%s\"", request_id);
     out[0] = '\0';
-    for (char *line = log; line && *line;) {
-        char *end = strchr(line, '\n');
-        if (end)
-            *end = '\0';
-        if (strstr(line, needle) && strstr(line, "\"event\":\"request\"")) {
-            json_t *doc = json_loads(line, 0, NULL);
-            const char *client = json_string_value(json_object_get(doc, "client"));
-            snprintf(out, size, "%s", client ? client : "");
-            json_decref(doc);
+    /* the line is written when the response has gone: it may come a moment
+     * after the client has it */
+    for (int tries = 0; tries < 50 && !out[0]; tries++) {
+        if (tries)
+            usleep(20000);
+        char *log = harness_server_log(server);
+        for (char *line = log; line && *line;) {
+            char *end = strchr(line, '\n');
+            if (end)
+                *end = '\0';
+            if (strstr(line, needle) && strstr(line, "\"event\":\"request\"")) {
+                json_t *doc = json_loads(line, 0, NULL);
+                const char *client = json_string_value(json_object_get(doc, "client"));
+                snprintf(out, size, "%s", client ? client : "");
+                json_decref(doc);
+            }
+            line = end ? end + 1 : NULL;
         }
-        line = end ? end + 1 : NULL;
+        free(log);
     }
-    free(log);
     return out;
 }
 
