@@ -31,14 +31,19 @@ SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 GEN_DOCS   := build/gen/api_docs.c
 NODE_DEPS  := api-docs/node_modules/.package-lock.json
 NPM_CI_FLAGS ?=
+# The console (console/): its page, scripts and style sheets, compiled in.
+GEN_CONSOLE  := build/gen/console_assets.c
+CONSOLE_DEPS := console/node_modules/.package-lock.json
+CONSOLE_SRC  := console/index.html console/build-console.mjs $(wildcard console/js/*.js console/css/*.css)
 
-SERVER_SRC := $(sort $(wildcard server/*.c server/db/*.c server/handlers/*.c matcher/*.c)) $(GEN_DOCS)
+SERVER_SRC := $(sort $(wildcard server/*.c server/db/*.c server/handlers/*.c matcher/*.c)) \
+              $(GEN_DOCS) $(GEN_CONSOLE)
 SERVER_LIB := $(filter-out server/main.c,$(SERVER_SRC))
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC  := $(sort $(wildcard bench/*.c))
 INTEG_SRC  := $(sort $(wildcard tests/integration/*_test.c))
 SUPPORT    := $(sort $(wildcard tests/support/*.c))
-C_FILES    := $(filter-out $(GEN_DOCS),$(SERVER_SRC)) $(UNIT_SRC) $(INTEG_SRC) $(SUPPORT) $(BENCH_SRC) \
+C_FILES    := $(filter-out $(GEN_DOCS) $(GEN_CONSOLE),$(SERVER_SRC)) $(UNIT_SRC) $(INTEG_SRC) $(SUPPORT) $(BENCH_SRC) \
               $(wildcard server/*.h server/db/*.h server/handlers/*.h matcher/*.h tests/support/*.h bench/*.h) \
               $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
 
@@ -56,6 +61,12 @@ $(NODE_DEPS): api-docs/package-lock.json
 
 $(GEN_DOCS): api-docs/openapi.yaml api-docs/build-docs.mjs $(NODE_DEPS)
 	@node api-docs/build-docs.mjs $@
+
+$(CONSOLE_DEPS): console/package-lock.json
+	cd console && npm ci --no-audit --no-fund --no-update-notifier --loglevel=error $(NPM_CI_FLAGS)
+
+$(GEN_CONSOLE): $(CONSOLE_SRC) $(CONSOLE_DEPS)
+	@node console/build-console.mjs $@
 
 build/bpa-server: $(SERVER_SRC:%.c=$(REL)/%.o)
 	@echo "  LINK $@"

@@ -12,6 +12,7 @@ packages=(
     nodejs npm
     clang libclang-rt-dev # libFuzzer, for the fuzzing harnesses (tests/fuzz)
     wrk curl              # make bench: the request path under load
+    chromium              # make test: the console's browser tests (tests/browser)
 )
 
 missing=()

@@ -34,6 +34,8 @@ for binary in "$@"; do
 done
 # A crash once added to tests/fuzz/corpus is found again here.
 step "fuzz smoke" scripts/fuzz.sh --smoke
+# The console in Chromium: screenshots and axe results in build/browser/.
+step "browser (console in chromium)" scripts/test-browser.sh "$build/bpa-server"
 step "responses conform to openapi.yaml" node api-docs/check-responses.mjs "$BPA_RESPONSE_LOG"
 
 echo

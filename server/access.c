@@ -31,11 +31,19 @@ static void fill_principal(struct bpa_principal *p, const json_t *doc)
     p->rate_limit = json_integer_value(json_object_get(doc, "rate_limit"));
 }
 
-/* The bearer token of the request, if it is shaped like a session token
- * or an API key; *session says which. */
-static const char *bearer_token(const struct bpa_request *request, bool *session)
+/* The request's credential, if it is shaped like a session token or an
+ * API key; *session says which. A program sends it as a bearer token; the
+ * console's browser sends a session token as its cookie (noted in the
+ * request, for the CSRF check). */
+static const char *credential(struct bpa_request *request, bool *session)
 {
     const char *header = bpa_header(request, "Authorization");
+    const char *cookie = header ? NULL : bpa_cookie(request, BPA_SESSION_COOKIE);
+    request->cookie_session = false;
+    if (cookie) {
+        request->cookie_session = *session = bpa_token_shaped(cookie, BPA_SESSION_PREFIX);
+        return *session ? cookie : NULL;
+    }
     if (!header || strncmp(header, "Bearer ", 7) != 0)
         return NULL;
     const char *token = header + 7;
@@ -47,7 +55,7 @@ bool bpa_access_remembered(struct bpa_request *request)
 {
     struct bpa_credential_cache *cache = request->server->credentials;
     bool session;
-    const char *token = bearer_token(request, &session);
+    const char *token = credential(request, &session);
     if (!cache || !token)
         return false;
     char hash[BPA_TOKEN_HASH_SIZE];
@@ -60,7 +68,7 @@ enum bpa_error bpa_access_authenticate(struct bpa_request *request)
     struct bpa_principal *p = &request->principal;
     memset(p, 0, sizeof *p);
     bool session;
-    const char *token = bearer_token(request, &session);
+    const char *token = credential(request, &session);
     if (!token)
         return BPA_ERR_UNAUTHENTICATED;
 

@@ -41,6 +41,9 @@ static const struct option_spec options[] = {
      1, 3600, "a request's headers and body must arrive within this long (default 10)"},
     {"--keepalive-seconds", "BPA_KEEPALIVE_SECONDS", NUMBER, AT(keepalive_s), 1, 3600,
      "an idle connection is closed after this long (default 30)"},
+    {"--public-origin", "BPA_PUBLIC_ORIGIN", STRING, AT(public_origin), 0, 0,
+     "the console's origin, e.g. https://console.example.org: changes authenticated by its "
+     "cookie must come from there (default: the origin the request names in Host)"},
     {"--trusted-proxies", "BPA_TRUSTED_PROXIES", STRING, AT(trusted_proxies), 0, 0,
      "comma-separated CIDRs whose X-Forwarded-For/Forwarded/X-Forwarded-Proto are believed "
      "(default none)"},

@@ -41,6 +41,7 @@ struct bpa_config {
     unsigned long request_deadline_s; /* headers and body, from the first byte we wait for */
     unsigned long keepalive_s;        /* idle connections */
     const char *trusted_proxies;      /* CIDR list, NULL: believe no forwarded header */
+    const char *public_origin;        /* the console's origin, NULL: the request's own Host */
     unsigned long rate_limit_per_minute;
     unsigned long db_connections;
     unsigned long max_body_bytes;

@@ -50,7 +50,11 @@ static int queue(struct bpa_request *request, unsigned status, struct MHD_Respon
     MHD_add_response_header(response, "X-Request-Id", request->id);
     if (content_type)
         MHD_add_response_header(response, "Content-Type", content_type);
-    MHD_add_response_header(response, "Cache-Control", "no-store");
+    MHD_add_response_header(response, "Cache-Control",
+                            request->reply_cache_control ? request->reply_cache_control
+                                                         : "no-store");
+    if (request->reply_cookie)
+        MHD_add_response_header(response, "Set-Cookie", request->reply_cookie);
     MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
     if (request->reply_etag)
         MHD_add_response_header(response, "ETag", request->reply_etag);
@@ -102,6 +106,14 @@ int bpa_reply_text(struct bpa_request *request, unsigned status, const char *con
 {
     struct MHD_Response *response =
         MHD_create_response_from_buffer(len, (void *)text, MHD_RESPMEM_MUST_COPY);
+    return queue(request, status, response, content_type);
+}
+
+int bpa_reply_static(struct bpa_request *request, unsigned status, const char *content_type,
+                     const void *bytes, size_t len)
+{
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(len, (void *)bytes, MHD_RESPMEM_PERSISTENT);
     return queue(request, status, response, content_type);
 }
 
@@ -288,12 +300,21 @@ static enum bpa_error spend_budget(struct bpa_request *request)
     return BPA_ERR_RATE_LIMITED;
 }
 
-/* For a caller whose principal is known: the budget, then the route's
- * roles. BPA_ERR_COUNT when admitted. */
+/* Whether the method only reads. */
+static bool safe_method(const char *method)
+{
+    return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+}
+
+/* For a caller whose principal is known: the CSRF check of the console's
+ * cookie, the budget, then the route's roles. BPA_ERR_COUNT when admitted. */
 static enum bpa_error admit(struct bpa_request *request)
 {
     static const unsigned role_flag[] = {0, BPA_ROUTE_COORDINATOR, BPA_ROUTE_EMPLOYER,
                                          BPA_ROUTE_PORTAL};
+    if (request->cookie_session && !safe_method(request->method) &&
+        !bpa_request_from_console(request))
+        return BPA_ERR_CSRF_REFUSED;
     enum bpa_error refused = spend_budget(request);
     if (refused == BPA_ERR_COUNT && !(request->route->flags & role_flag[request->principal.role]))
         refused = BPA_ERR_FORBIDDEN;

@@ -83,6 +83,7 @@ struct bpa_request {
     struct bpa_principal principal;
     char client_address[46]; /* the peer, or the client a trusted proxy names (INET6_ADDRSTRLEN) */
     bool https;              /* a trusted proxy says the client used TLS */
+    bool cookie_session;     /* authenticated by the console's session cookie */
     unsigned status;         /* the status answered, for the log and metrics */
     struct MHD_Response *response; /* the reply, made by a handler, until it is queued */
     bool suspended;                /* while a worker or the read pipeline has the request */
@@ -90,8 +91,10 @@ struct bpa_request {
     /* extra headers of the next reply, when set (borrowed) */
     const char *reply_etag;
     const char *reply_location;
-    const char *reply_csp;         /* Content-Security-Policy */
-    unsigned reply_retry_after;    /* seconds, for 429 */
+    const char *reply_csp;           /* Content-Security-Policy */
+    const char *reply_cache_control; /* NULL: no-store */
+    const char *reply_cookie;        /* Set-Cookie */
+    unsigned reply_retry_after;      /* seconds, for 429 */
     bool replayed;                 /* the reply repeats a stored first response (Idempotency-Key) */
     struct bpa_rate_decision rate; /* limit 0: no budget applies (RateLimit-* headers otherwise) */
 };
@@ -120,6 +123,9 @@ int bpa_reply_error(struct bpa_request *request, enum bpa_error error,
 int bpa_reply_empty(struct bpa_request *request, unsigned status);
 int bpa_reply_text(struct bpa_request *request, unsigned status, const char *content_type,
                    const char *text, size_t len /* copied */);
+/* The same for bytes that live as long as the program (not copied). */
+int bpa_reply_static(struct bpa_request *request, unsigned status, const char *content_type,
+                     const void *bytes, size_t len);
 
 /* The error a database status stands for, when it is not OK. */
 enum bpa_error bpa_error_from_db(enum bpa_db_status status);

@@ -46,6 +46,28 @@ const char *bpa_header(const struct bpa_request *request, const char *name)
     return MHD_lookup_connection_value(request->connection, MHD_HEADER_KIND, name);
 }
 
+const char *bpa_cookie(const struct bpa_request *request, const char *name)
+{
+    return MHD_lookup_connection_value(request->connection, MHD_COOKIE_KIND, name);
+}
+
+bool bpa_request_from_console(const struct bpa_request *request)
+{
+    const char *marker = bpa_header(request, BPA_CONSOLE_HEADER);
+    const char *origin = bpa_header(request, "Origin");
+    if (!marker || strcmp(marker, "1") != 0 || !origin)
+        return false;
+    const char *expected = request->server->config->public_origin;
+    if (expected)
+        return strcmp(origin, expected) == 0;
+    /* the origin this request was sent to: scheme and Host */
+    const char *host = bpa_header(request, "Host");
+    const char *scheme = request->https ? "https://" : "http://";
+    size_t scheme_len = strlen(scheme);
+    return host && strncmp(origin, scheme, scheme_len) == 0 &&
+           strcmp(origin + scheme_len, host) == 0;
+}
+
 char *bpa_query_checked(const struct bpa_request *request, const char *name,
                         enum bpa_field_type type, double min, double max,
                         const char *const *choices, json_t *details)

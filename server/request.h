@@ -19,6 +19,20 @@ bool bpa_param_text(const struct bpa_request *request, const char *name, char *o
 const char *bpa_query(const struct bpa_request *request, const char *name);
 const char *bpa_header(const struct bpa_request *request, const char *name);
 
+/* A cookie's value, or NULL. */
+const char *bpa_cookie(const struct bpa_request *request, const char *name);
+
+/* The header the console sends with every request ("1"): a page of another
+ * site cannot make a browser send it, and CORS is never granted. */
+#define BPA_CONSOLE_HEADER "X-BPA-Console"
+/* The console's session cookie. */
+#define BPA_SESSION_COOKIE "bpa_session"
+
+/* The CSRF check for requests authenticated by the session cookie: the
+ * console's header, and an Origin that is the console's (--public-origin,
+ * or by default the scheme and Host the request was sent to). */
+bool bpa_request_from_console(const struct bpa_request *request);
+
 /* A query parameter checked against a field rule (fields.h); NULL when
  * absent or invalid (then a problem is in `details`). The result is a
  * string the caller frees. */

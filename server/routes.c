@@ -26,6 +26,8 @@ const struct bpa_route bpa_all_routes[] = {
     {"GET", "/metrics", bpa_handle_metrics, PUBLIC},
     {"GET", "/openapi.yaml", bpa_handle_openapi, PUBLIC},
     {"GET", "/docs", bpa_handle_docs, PUBLIC},
+    {"GET", "/", bpa_handle_console, PUBLIC},
+    {"GET", "/assets/{build}/{file}", bpa_handle_console_asset, PUBLIC},
     {"POST", "/v1/auth/login", bpa_handle_login, PUBLIC | DB},
     {"POST", "/v1/auth/logout", bpa_handle_logout, COORD_EMPLOYER},
     {"GET", "/v1/auth/me", bpa_handle_me, ANY_ROLE},

@@ -269,9 +269,29 @@ static bool before_hash(struct bpa_request *request, const char *email, const ch
     return true;
 }
 
+/* A login from the console: the session goes into an HttpOnly cookie,
+ * never to the page's scripts. */
+static bool console_login(const struct bpa_request *request)
+{
+    const char *marker = bpa_header(request, BPA_CONSOLE_HEADER);
+    return marker && strcmp(marker, "1") == 0;
+}
+
+/* The Set-Cookie value carrying `token` ("" ends the cookie). */
+static void session_cookie(const struct bpa_request *request, const char *token,
+                           unsigned long max_age, char *out, size_t size)
+{
+    snprintf(out, size, "%s=%s; Path=/; Max-Age=%lu; HttpOnly; SameSite=Strict%s",
+             BPA_SESSION_COOKIE, token, max_age, request->https ? "; Secure" : "");
+}
+
 int bpa_handle_login(struct bpa_request *request)
 {
     const struct bpa_config *config = request->server->config;
+    /* A page of another site cannot send the console's header, but a
+     * cookie must not be set for a login another site started. */
+    if (console_login(request) && !bpa_request_from_console(request))
+        return bpa_reply_error(request, BPA_ERR_CSRF_REFUSED, NULL, NULL);
     json_t *details = json_array();
     struct credentials c;
     if (!read_credentials(request, &c, details))
@@ -337,10 +357,20 @@ int bpa_handle_login(struct bpa_request *request)
         json_decref(principal);
         rc = bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
     } else {
-        rc = bpa_reply_json(request, 200,
-                            json_pack("{s:s, s:s, s:s, s:I, s:o}", "token", token, "token_type",
-                                      "Bearer", "expires_at", expires, "idle_timeout_seconds",
-                                      (json_int_t)config->session_idle_s, "principal", principal));
+        json_t *body = json_pack("{s:s, s:s, s:I, s:o}", "token_type", "Bearer", "expires_at",
+                                 expires, "idle_timeout_seconds",
+                                 (json_int_t)config->session_idle_s, "principal", principal);
+        char cookie[BPA_TOKEN_SIZE + 128];
+        if (console_login(request)) {
+            session_cookie(request, token, config->session_lifetime_s, cookie, sizeof cookie);
+            request->reply_cookie = cookie;
+            json_object_set_new(body, "token_type", json_string("cookie"));
+        } else {
+            json_object_set_new(body, "token", json_string(token));
+        }
+        rc = bpa_reply_json(request, 200, body);
+        request->reply_cookie = NULL;
+        sodium_memzero(cookie, sizeof cookie);
     }
     sodium_memzero(token, sizeof token);
     free(expires);
@@ -359,7 +389,14 @@ int bpa_handle_logout(struct bpa_request *request)
     if (status != BPA_DB_OK)
         return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
     bpa_credential_cache_forget_all(request->server->credentials); /* others hear of it */
-    return bpa_reply_empty(request, 204);
+    char cookie[128];
+    if (request->cookie_session) {
+        session_cookie(request, "", 0, cookie, sizeof cookie);
+        request->reply_cookie = cookie;
+    }
+    int rc = bpa_reply_empty(request, 204);
+    request->reply_cookie = NULL;
+    return rc;
 }
 
 int bpa_handle_me(struct bpa_request *request)

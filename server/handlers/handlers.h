@@ -19,6 +19,8 @@ int bpa_handle_audit_list(struct bpa_request *request);
 
 /* docs.c */
 int bpa_handle_openapi(struct bpa_request *request);
+int bpa_handle_console(struct bpa_request *request);
+int bpa_handle_console_asset(struct bpa_request *request);
 int bpa_handle_docs(struct bpa_request *request);
 
 /* employers.c */

@@ -157,6 +157,9 @@ static const struct row rows[] = {
     {"GET", "/metrics", "/metrics", NULL, ALL(200), false},
     {"GET", "/openapi.yaml", "/openapi.yaml", NULL, ALL(200), false},
     {"GET", "/docs", "/docs", NULL, ALL(200), false},
+    {"GET", "/", "/", NULL, ALL(200), false},
+    /* an asset of another build: not there for anyone */
+    {"GET", "/assets/{build}/{file}", "/assets/000000000000/app.js", NULL, ALL(404), false},
     {"POST", "/v1/_test/echo", "/v1/_test/echo", "{}", ALL(200), false},
     {"POST", "/v1/auth/login", "/v1/auth/login", "{WRONG_LOGIN}", ALL(401), false},
     {"POST", "/v1/auth/logout", "/v1/auth/logout", NULL, {401, 204, 204, 204, 403, 403}, true},

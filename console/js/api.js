@@ -1,0 +1,64 @@
+// The daemon's API from the console: the session is an HttpOnly cookie the
+// browser sends by itself (the token never reaches this code), and every
+// request carries the header that the daemon's CSRF check asks of
+// cookie-authenticated changes.
+import { errorText } from "./i18n.js";
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const error = body?.error ?? {};
+    super(errorText(error.code, error.message));
+    this.status = status;
+    this.code = error.code ?? "unknown";
+    this.details = error.details ?? [];
+  }
+}
+
+let onExpired = () => {};
+// Called when a request finds the session gone (401): the app shows the
+// login page with a message.
+export const whenSessionExpires = (handler) => (onExpired = handler);
+
+export async function api(method, path, body, { quietUnauthenticated = false } = {}) {
+  const headers = { "X-BPA-Console": "1", Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, { error: { code: "network" } });
+  }
+  const text = await response.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (response.status === 401 && !quietUnauthenticated) onExpired();
+  if (!response.ok) throw new ApiError(response.status, json);
+  return json;
+}
+
+export const get = (path, options) => api("GET", path, undefined, options);
+export const post = (path, body) => api("POST", path, body ?? {});
+export const patch = (path, body) => api("PATCH", path, body);
+export const put = (path, body) => api("PUT", path, body);
+
+// Every page of a list (the API's cursor pages), up to `max` items.
+export async function getAll(path, max = 1000) {
+  const items = [];
+  let url = path;
+  while (url && items.length < max) {
+    const page = await get(url.includes("limit=") ? url : `${url}${url.includes("?") ? "&" : "?"}limit=500`);
+    items.push(...(page.items ?? []));
+    const next = page.next_cursor;
+    url = next ? `${path}${path.includes("?") ? "&" : "?"}cursor=${encodeURIComponent(next)}` : null;
+  }
+  return items;
+}
