@@ -1,8 +1,23 @@
-// The coordinator's screens (desktop first).
-import { route } from "./router.js";
+// The coordinator's screens (desktop first). Each screen module registers
+// its routes (for the role "coordinator" only) when it is imported; the
+// shell (app.js) asks this module for the navigation.
 import { t } from "./i18n.js";
-import { page, paragraph } from "./ui.js";
+import "./coordinator-common.js";
+import "./coordinator-overview.js";
+import "./coordinator-queue.js";
+import "./coordinator-match.js";
+import "./coordinator-seekers.js";
+import "./coordinator-placements.js";
+import "./coordinator-employers.js";
+import "./coordinator-deliveries.js";
+import "./coordinator-audit.js";
 
-export const navigation = () => [["/overview", t("nav.overview")]];
-
-route("/overview", (params, main) => page(main, t("nav.overview"), paragraph("…")), { roles: ["coordinator"] });
+export const navigation = () => [
+  ["/overview", t("co.nav.overview")],
+  ["/queue", t("co.nav.queue")],
+  ["/seekers", t("co.nav.seekers")],
+  ["/placements", t("co.nav.placements")],
+  ["/employers", t("co.nav.employers")],
+  ["/deliveries", t("co.nav.deliveries")],
+  ["/audit", t("co.nav.audit")],
+];

@@ -152,7 +152,8 @@ export const axeResults = {}; // screen name -> {impact: count, rules: [...]}
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 // Every screen the tests visit: a screenshot at 1280x800 and at 390x844
-// (build/browser/NAME-WIDTH.png) and an axe-core run; serious and critical
+// (build/browser/NAME-WIDTH.png, and NAME-WIDTH-top.png of what shows
+// before scrolling) and an axe-core run; serious and critical
 // violations fail the test. The page keeps its size afterwards.
 export async function visit(t, page, name) {
   await page.locator("main h1, main [role=alert]").first().waitFor();
@@ -162,6 +163,8 @@ export async function visit(t, page, name) {
     await page.setViewportSize(viewport);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     await page.screenshot({ path: join(OUT, `${name}-${viewport.width}.png`), fullPage: true });
+    // what the screen shows first, without scrolling: for the README
+    await page.screenshot({ path: join(OUT, `${name}-${viewport.width}-top.png`) });
   }
   await page.setViewportSize(size);
   await axe(t, page, name);
