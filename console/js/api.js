@@ -19,14 +19,16 @@ let onExpired = () => {};
 // login page with a message.
 export const whenSessionExpires = (handler) => (onExpired = handler);
 
-export async function api(method, path, body, { quietUnauthenticated = false } = {}) {
-  const headers = { "X-BPA-Console": "1", Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+// One request: its body (parsed) and its ETag. `headers` are added to the
+// console's own (If-Match, Idempotency-Key).
+export async function send(method, path, body, { quietUnauthenticated = false, headers = {} } = {}) {
+  const all = { "X-BPA-Console": "1", Accept: "application/json", ...headers };
+  if (body !== undefined) all["Content-Type"] = "application/json";
   let response;
   try {
     response = await fetch(path, {
       method,
-      headers,
+      headers: all,
       credentials: "same-origin",
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -42,8 +44,10 @@ export async function api(method, path, body, { quietUnauthenticated = false } =
   }
   if (response.status === 401 && !quietUnauthenticated) onExpired();
   if (!response.ok) throw new ApiError(response.status, json);
-  return json;
+  return { body: json, etag: response.headers.get("ETag") };
 }
+
+export const api = async (method, path, body, options) => (await send(method, path, body, options)).body;
 
 export const get = (path, options) => api("GET", path, undefined, options);
 export const post = (path, body) => api("POST", path, body ?? {});

@@ -4,7 +4,7 @@
 // summary of a form, and the score of a candidate explained in words.
 import { h, newId, announce } from "./dom.js";
 import { t, addMessages, currentLanguage, formatDate, formatNumber } from "./i18n.js";
-import { get, ApiError } from "./api.js";
+import { get, send } from "./api.js";
 import { heading, paragraph, facts, alert, setFieldError } from "./ui.js";
 
 addMessages({
@@ -256,35 +256,10 @@ export function scheduleInWords(intervals) {
   return [...byDay].map(([day, spans]) => `${t(`day.short.${day}`)} ${spans.join(", ")}`).join("; ");
 }
 
-// --- requests with headers api.js does not send ---
+// --- requests with extra headers (If-Match, Idempotency-Key) ---
 
-// Like api.js, plus `headers`; answers {body, etag}. A 401 lets the shell
-// show the login page (through api.js, which knows how).
-export async function request(method, path, body, headers = {}) {
-  const all = { "X-BPA-Console": "1", Accept: "application/json", ...headers };
-  if (body !== undefined) all["Content-Type"] = "application/json";
-  let response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers: all,
-      credentials: "same-origin",
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, { error: { code: "network" } });
-  }
-  const text = await response.text();
-  let json = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = null;
-  }
-  if (response.status === 401) get("/v1/auth/me").catch(() => {});
-  if (!response.ok) throw new ApiError(response.status, json);
-  return { body: json, etag: response.headers.get("ETag") };
-}
+// answers {body, etag}
+export const request = (method, path, body, headers = {}) => send(method, path, body, { headers });
 
 export function randomKey() {
   const bytes = new Uint8Array(16);
