@@ -25,8 +25,14 @@ export function setLanguage(code) {
 document.documentElement.lang = language;
 
 // t("queue.title"), t("match.waiting", {days: 3}): "{days}" is filled in.
+// A text with a "|" has a singular and a plural form ("{n} melding|{n}
+// meldingen"), chosen by params.n.
 export function t(key, params = {}) {
-  const text = catalogues[language][key] ?? catalogues.nl[key] ?? key;
+  let text = catalogues[language][key] ?? catalogues.nl[key] ?? key;
+  if (text.includes("|") && "n" in params) {
+    const [one, other] = text.split("|");
+    text = Number(String(params.n).replace(/\D/g, "")) === 1 ? one : other;
+  }
   return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
 }
 

@@ -21,7 +21,7 @@ export const messages = {
   "notfound.title": "Pagina niet gevonden",
   "notfound.text": "Deze pagina bestaat niet of is niet voor jou.",
   "age.hours": "{n} uur",
-  "age.days": "{n} dagen",
+  "age.days": "{n} dag|{n} dagen",
   "state.applied": "aangemeld",
   "state.proposed": "voorgesteld",
   "state.approved": "goedgekeurd",
