@@ -51,11 +51,16 @@ const char *bpa_cookie(const struct bpa_request *request, const char *name)
     return MHD_lookup_connection_value(request->connection, MHD_COOKIE_KIND, name);
 }
 
-bool bpa_request_from_console(const struct bpa_request *request)
+bool bpa_request_names_console(const struct bpa_request *request)
 {
     const char *marker = bpa_header(request, BPA_CONSOLE_HEADER);
+    return marker && strcmp(marker, "1") == 0;
+}
+
+bool bpa_request_from_console(const struct bpa_request *request)
+{
     const char *origin = bpa_header(request, "Origin");
-    if (!marker || strcmp(marker, "1") != 0 || !origin)
+    if (!bpa_request_names_console(request) || !origin)
         return false;
     const char *expected = request->server->config->public_origin;
     if (expected)

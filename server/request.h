@@ -28,6 +28,9 @@ const char *bpa_cookie(const struct bpa_request *request, const char *name);
 /* The console's session cookie. */
 #define BPA_SESSION_COOKIE "bpa_session"
 
+/* Whether the request carries the console's header. */
+bool bpa_request_names_console(const struct bpa_request *request);
+
 /* The CSRF check for requests authenticated by the session cookie: the
  * console's header, and an Origin that is the console's (--public-origin,
  * or by default the scheme and Host the request was sent to). */

@@ -4,11 +4,11 @@
 // employers and placements by id; a score as bars with its explanation in
 // words; and the "propose" button. All texts have keys starting "co." so
 // they never collide with another module's.
-import { h, newId, announce } from "./dom.js";
-import { t, addMessages, formatNumber, formatDate, formatAge } from "./i18n.js";
+import { h, announce } from "./dom.js";
+import { t, addMessages, formatDate, formatAge } from "./i18n.js";
 import { getAll, post } from "./api.js";
 import { paragraph, link, button, alert, badge } from "./ui.js";
-import { skillLabel, skillLabelNow } from "./entrepreneur-common.js";
+export { scoreBlock, excludedList, filterLabel } from "./score.js";
 
 addMessages({
   nl: {
@@ -77,15 +77,6 @@ addMessages({
     // reasons the employer's screen uses
     "co.reason.no_capacity": "Werkgever heeft nu geen tijd of plek",
 
-    // hard filters
-    "co.excluded": "Valt af omdat:",
-    "co.filter.placement_not_open": "de leerplek niet open of al vol is",
-    "co.filter.too_far": "de reisafstand groter is dan de werkzoekende wil reizen",
-    "co.filter.dates": "de data niet passen",
-    "co.filter.language": "het niveau Nederlands lager is dan gevraagd",
-    "co.filter.certificate": "een gevraagd certificaat ontbreekt",
-    "co.filter.essential_skill": "een onmisbare vaardigheid helemaal ontbreekt",
-    "co.filter.schedule": "de beschikbaarheid of het aantal uren niet genoeg past",
 
     // actors
     "co.actor.coordinator": "coördinator {id}",
@@ -95,26 +86,6 @@ addMessages({
     "co.actor.anonymous": "onbekend",
     "co.actor.operator": "beheerder",
 
-    // score and explanation
-    "co.score.total": "Score {score} van 100",
-    "co.score.why": "Waarom deze score?",
-    "co.score.value": "{n} van 100",
-    "co.score.part.skills": "Vaardigheden",
-    "co.score.part.schedule": "Weekrooster",
-    "co.score.part.distance": "Reisafstand",
-    "co.score.part.learning": "Leerdoelen",
-    "co.score.weight": "Weegt voor {pct}% mee in de score.",
-    "co.score.skills.none": "De leerplek vraagt geen vaardigheden; dit deel telt volledig mee.",
-    "co.score.skills.has": "Heeft {skill} op niveau {have} (nodig: {need})",
-    "co.score.skills.low": "{skill}: niveau {have}, nodig is {need}",
-    "co.score.skills.missing": "Mist {skill} (nodig: niveau {need})",
-    "co.score.essential": "onmisbaar",
-    "co.score.schedule": "Beschikbaar voor {overlap} van de {total} uur per week van de leerplek.",
-    "co.score.distance": "Reisafstand {km} km.",
-    "co.score.distance.max": "Reisafstand {km} km; wil maximaal {max} km reizen.",
-    "co.score.learning": "{n} van de {m} vaardigheden die de leerplek leert, staan in de leerdoelen.",
-    "co.score.learning.none": "De leerplek noemt geen vaardigheden om te leren; dit deel telt half mee.",
-    "co.score.rules": "Berekend met rekenregels versie {version}.",
 
     // propose
     "co.propose": "Voorstellen",
@@ -184,14 +155,6 @@ addMessages({
     "co.reason.other": "Another reason (see note)",
     "co.reason.no_capacity": "Employer has no time or room right now",
 
-    "co.excluded": "Excluded because:",
-    "co.filter.placement_not_open": "the placement is not open or is full",
-    "co.filter.too_far": "the distance is longer than the job seeker wants to travel",
-    "co.filter.dates": "the dates do not fit",
-    "co.filter.language": "the Dutch level is below what is asked",
-    "co.filter.certificate": "a required certificate is missing",
-    "co.filter.essential_skill": "an essential skill is missing entirely",
-    "co.filter.schedule": "the availability or the number of hours does not fit well enough",
 
     "co.actor.coordinator": "coordinator {id}",
     "co.actor.employer": "the employer",
@@ -200,25 +163,6 @@ addMessages({
     "co.actor.anonymous": "unknown",
     "co.actor.operator": "operator",
 
-    "co.score.total": "Score {score} out of 100",
-    "co.score.why": "Why this score?",
-    "co.score.value": "{n} out of 100",
-    "co.score.part.skills": "Skills",
-    "co.score.part.schedule": "Weekly schedule",
-    "co.score.part.distance": "Travel distance",
-    "co.score.part.learning": "Learning goals",
-    "co.score.weight": "Counts for {pct}% of the score.",
-    "co.score.skills.none": "The placement asks for no skills; this part counts in full.",
-    "co.score.skills.has": "Has {skill} at level {have} (needed: {need})",
-    "co.score.skills.low": "{skill}: level {have}, {need} is needed",
-    "co.score.skills.missing": "Lacks {skill} (needed: level {need})",
-    "co.score.essential": "essential",
-    "co.score.schedule": "Available for {overlap} of the placement's {total} hours a week.",
-    "co.score.distance": "Travel distance {km} km.",
-    "co.score.distance.max": "Travel distance {km} km; willing to travel up to {max} km.",
-    "co.score.learning": "{n} of the {m} skills the placement teaches are among the learning goals.",
-    "co.score.learning.none": "The placement lists no skills to learn; this part counts for half.",
-    "co.score.rules": "Computed with scoring rules version {version}.",
 
     "co.propose": "Propose",
     "co.proposed": "Proposed as",
@@ -259,7 +203,6 @@ export const yesNo = (value) => t(value ? "co.yes" : "co.no");
 export const actionLabel = (action) => known(`co.action.${action}`, action);
 export const didLabel = (action) => known(`co.did.${action}`, action);
 export const reasonLabel = (code) => (code ? known(`co.reason.${code}`, known(`reason.${code}`, code)) : "");
-export const filterLabel = (code) => known(`co.filter.${code}`, code);
 export const actorLabel = (kind, id) => known(`co.actor.${kind}`, kind, { id: id ?? "?" });
 export const waitingText = (since) => (since ? t("co.waiting", { age: formatAge(since), date: formatDate(since) }) : "");
 
@@ -312,97 +255,6 @@ export const rowHeader = (...children) => h("th", { class: "utrecht-table__heade
 
 // A small label in the badge style for things that are not match states.
 export const tag = (text, kind) => h("span", { class: ["utrecht-status-badge", kind ? `state-${kind}` : null] }, text);
-
-// --- the score: one bar per component, and why in words ---
-
-const PARTS = ["skills", "schedule", "distance", "learning"];
-
-function skillLine(c, key) {
-  const say = (name) => {
-    const text = t(key, { skill: name, have: c.seeker_level, need: c.required_level });
-    return c.essential ? `${text}, ${t("co.score.essential")}.` : `${text}.`;
-  };
-  const span = h("span", {}, say(skillLabelNow(c.uri)));
-  skillLabel(c.uri).then((name) => (span.textContent = say(name)));
-  return span;
-}
-
-function partWords(name, e, maxTravelKm) {
-  if (name === "skills") {
-    const lines = [
-      ...(e.matched_skills ?? []).map((c) => skillLine(c, "co.score.skills.has")),
-      ...(e.missing_skills ?? []).map((c) =>
-        skillLine(c, c.seeker_level > 0 ? "co.score.skills.low" : "co.score.skills.missing")),
-    ];
-    if (!lines.length) return [t("co.score.skills.none")];
-    return [h("ul", { class: "utrecht-unordered-list" },
-      lines.map((line) => h("li", { class: "utrecht-unordered-list__item" }, line)))];
-  }
-  if (name === "schedule")
-    return [t("co.score.schedule", { overlap: e.overlap_hours_per_week ?? 0, total: e.placement_schedule_hours ?? 0 })];
-  if (name === "distance") {
-    const km = formatNumber(e.distance_km ?? 0, 1);
-    return [maxTravelKm
-      ? t("co.score.distance.max", { km, max: formatNumber(maxTravelKm) })
-      : t("co.score.distance", { km })];
-  }
-  return [e.taught_skills
-    ? t("co.score.learning", { n: e.taught_skills_among_goals ?? 0, m: e.taught_skills })
-    : t("co.score.learning.none")];
-}
-
-// A meter from 0 to 100 with its number beside it, labelled by `labelId`.
-export function meter(value, labelId, describedBy) {
-  const n = Math.max(0, Math.min(100, Math.round(Number(value) || 0)));
-  return [
-    h("meter", { class: "score-part__meter", min: "0", max: "100", low: "34", high: "67", optimum: "100", value: n,
-      "aria-labelledby": labelId, "aria-describedby": describedBy }, t("co.score.value", { n })),
-    h("span", { class: "score-part__value" }, t("co.score.value", { n })),
-  ];
-}
-
-// The total as a bar, the four components as bars with their words, the
-// hard filters that excluded the pair, and the rules' version.
-// `level`: the heading level of the total; `open`: the details shown at once.
-export function scoreBlock({ score, explanation, excluded_by: excluded }, { level = 3, open = false, maxTravelKm } = {}) {
-  const e = explanation ?? {};
-  const components = e.components ?? {};
-  const weights = e.weights ?? { skills: 40, schedule: 25, distance: 20, learning: 15 };
-  const total = PARTS.reduce((sum, name) => sum + Number(weights[name] ?? 0), 0) || 1;
-  const totalId = newId("score");
-  const parts = PARTS.map((name) => {
-    const labelId = newId("part");
-    const wordsId = newId("why");
-    return h("div", { class: "score-component" },
-      h("div", { class: "score-part" },
-        h("span", { id: labelId, class: "score-part__label" }, t(`co.score.part.${name}`)),
-        meter(100 * Number(components[name] ?? 0), labelId, wordsId)),
-      h("div", { id: wordsId, class: "score-component__why" },
-        paragraph(t("co.score.weight", { pct: Math.round((100 * Number(weights[name] ?? 0)) / total) })),
-        ...partWords(name, e, maxTravelKm).map((w) => (typeof w === "string" ? paragraph(w) : w))));
-  });
-  return h("div", { class: "score" },
-    h("div", { class: "score-bar" },
-      h(`h${level}`, { class: `utrecht-heading-${level} score__total`, id: totalId }, t("co.score.total", { score })),
-      meter(score, totalId)),
-    excluded?.length
-      ? alert("warning", paragraph(t("co.excluded")),
-          h("ul", { class: "utrecht-unordered-list" },
-            excluded.map((code) => h("li", { class: "utrecht-unordered-list__item" }, filterLabel(code)))))
-      : null,
-    h("details", { class: "score__details", open },
-      h("summary", { class: "score__summary" }, t("co.score.why")),
-      ...parts,
-      (e.rules_version ?? null) !== null ? paragraph(t("co.score.rules", { version: e.rules_version })) : null));
-}
-
-// Why a pair is excluded, as a list (without the score).
-export function excludedList(codes) {
-  return h("div", { class: "excluded" },
-    paragraph(t("co.excluded")),
-    h("ul", { class: "utrecht-unordered-list" },
-      (codes ?? []).map((code) => h("li", { class: "utrecht-unordered-list__item" }, filterLabel(code)))));
-}
 
 // "Voorstellen": POST /v1/matches (a coordinator's match starts as
 // `proposed`). On success the button gives way to a link to the new match,

@@ -310,8 +310,8 @@ async function seekerPage(main, id) {
         const pair = await get(`/v1/seekers/${enc}/matches/${encodeURIComponent(pid)}`);
         const existing = live.get(Number(pid));
         announce(pair.eligible
-          ? `${placementTitle(names.placements, pid)}: ${t("co.score.total", { score: pair.score })}`
-          : `${placementTitle(names.placements, pid)}: ${t("co.excluded")} ${(pair.excluded_by ?? []).map(filterLabel).join(", ")}`);
+          ? `${placementTitle(names.placements, pid)}: ${t("score.total", { score: pair.score })}`
+          : `${placementTitle(names.placements, pid)}: ${t("score.excluded")} ${(pair.excluded_by ?? []).map(filterLabel).join(", ")}`);
         return h("div", { class: "placement-card" },
           h("h3", { class: "utrecht-heading-3", id: `whynot-${pid}` }, placementLink(names.placements, pid)),
           pair.eligible ? paragraph(t("co.seeker.whynot.eligible")) : null,

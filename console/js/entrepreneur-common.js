@@ -2,7 +2,7 @@
 // certificates, skill labels, weekly schedules in words, requests that need
 // headers api.js does not send (If-Match, Idempotency-Key), the error
 // summary of a form, and the score of a candidate explained in words.
-import { h, newId, announce } from "./dom.js";
+import { h, announce } from "./dom.js";
 import { t, addMessages, currentLanguage, formatDate, formatNumber } from "./i18n.js";
 import { get, send } from "./api.js";
 import { heading, paragraph, facts, alert, setFieldError } from "./ui.js";
@@ -29,32 +29,6 @@ addMessages({
     "summary.title": "Nog niet alles is goed ingevuld:",
     "summary.go": "Ga naar {field}",
     "problem.generic": "Dit is niet goed ingevuld.",
-    "score.title": "Score {score} van 100",
-    "score.why": "Waarom deze score?",
-    "score.part.skills": "Vaardigheden",
-    "score.part.schedule": "Weekrooster",
-    "score.part.distance": "Reisafstand",
-    "score.part.learning": "Leerdoelen",
-    "score.weight": "telt voor {pct}% mee",
-    "score.skills.none": "Je vraagt geen vaardigheden, dus dit telt helemaal mee.",
-    "score.skills.has": "Heeft {skill}: niveau {have} (nodig: {need})",
-    "score.skills.missing": "Mist {skill} (nodig: niveau {need})",
-    "score.skills.low": "{skill}: niveau {have}, nodig is {need}",
-    "score.essential": "onmisbaar",
-    "score.schedule": "Kan {overlap} van de {total} uur per week van je weekrooster.",
-    "score.distance": "Reisafstand {km} km.",
-    "score.distance.max": "Reisafstand {km} km; wil tot {max} km reizen.",
-    "score.learning.none": "Je leerplek noemt geen leerdoelen; dit telt half mee.",
-    "score.learning": "{n} van de {m} dingen die je leert, wil deze persoon graag leren.",
-    "score.rules": "Rekenregels versie {version}.",
-    "score.excluded": "Valt af omdat:",
-    "filter.placement_not_open": "de leerplek niet open of al vol is",
-    "filter.too_far": "de reisafstand te groot is",
-    "filter.dates": "de data niet passen",
-    "filter.language": "het niveau Nederlands te laag is",
-    "filter.certificate": "een certificaat ontbreekt",
-    "filter.essential_skill": "een onmisbare vaardigheid ontbreekt",
-    "filter.schedule": "het weekrooster niet genoeg past",
     "profile.title": "Kandidaat {pseudonym}",
     "profile.area": "Woongebied",
     "profile.available": "Beschikbaar",
@@ -92,32 +66,6 @@ addMessages({
     "summary.title": "Not everything is filled in correctly yet:",
     "summary.go": "Go to {field}",
     "problem.generic": "This is not filled in correctly.",
-    "score.title": "Score {score} out of 100",
-    "score.why": "Why this score?",
-    "score.part.skills": "Skills",
-    "score.part.schedule": "Weekly schedule",
-    "score.part.distance": "Travel distance",
-    "score.part.learning": "Learning goals",
-    "score.weight": "counts for {pct}%",
-    "score.skills.none": "You ask for no skills, so this counts in full.",
-    "score.skills.has": "Has {skill}: level {have} (needed: {need})",
-    "score.skills.missing": "Lacks {skill} (needed: level {need})",
-    "score.skills.low": "{skill}: level {have}, {need} is needed",
-    "score.essential": "essential",
-    "score.schedule": "Available for {overlap} of the {total} hours a week of your schedule.",
-    "score.distance": "Travel distance {km} km.",
-    "score.distance.max": "Travel distance {km} km; willing to travel up to {max} km.",
-    "score.learning.none": "Your placement names no learning goals; this counts for half.",
-    "score.learning": "{n} of the {m} things you teach are among this person's learning goals.",
-    "score.rules": "Scoring rules version {version}.",
-    "score.excluded": "Excluded because:",
-    "filter.placement_not_open": "the placement is not open or is full",
-    "filter.too_far": "the travel distance is too long",
-    "filter.dates": "the dates do not fit",
-    "filter.language": "the Dutch level is too low",
-    "filter.certificate": "a certificate is missing",
-    "filter.essential_skill": "an essential skill is missing",
-    "filter.schedule": "the weekly schedule does not fit well enough",
     "profile.title": "Candidate {pseudonym}",
     "profile.area": "Lives in area",
     "profile.available": "Available",
@@ -307,70 +255,6 @@ export function showFormErrors(summary, error, fields, resolve = () => null) {
   summary.replaceChildren(box);
   box.focus();
   announce(items.length ? `${t("summary.title")} ${items.map((i) => i.label).join(", ")}` : error?.message);
-}
-
-// --- a score explained ---
-
-const pct = (x) => Math.round(100 * Number(x || 0));
-
-function part(name, value, weightShare, words) {
-  const id = newId("meter");
-  return h("div", { class: "score-part" },
-    h("div", { class: "score-part__head" },
-      h("label", { class: "score-part__label", for: id }, t(`score.part.${name}`)),
-      h("span", { class: "score-part__value" }, ` ${pct(value)}%`)),
-    h("meter", {
-      id, class: "score-part__meter", min: "0", max: "1", low: "0.34", high: "0.67", optimum: "1",
-      value: String(Math.max(0, Math.min(1, Number(value || 0)))),
-    }, `${pct(value)}%`),
-    h("p", { class: "utrecht-paragraph score-part__weight" }, t("score.weight", { pct: weightShare })),
-    h("ul", { class: "utrecht-unordered-list score-part__words" },
-      words.map((w) => h("li", { class: "utrecht-unordered-list__item" }, w))));
-}
-
-// The score as a number, four bars and the reasons in words.
-export function scoreExplained({ score, explanation: e, excluded_by: excluded }, { maxTravelKm } = {}) {
-  const components = e?.components ?? {};
-  const weights = e?.weights ?? { skills: 40, schedule: 25, distance: 20, learning: 15 };
-  const total = Object.values(weights).reduce((a, b) => a + Number(b), 0) || 1;
-  const share = (name) => Math.round((100 * Number(weights[name] ?? 0)) / total);
-  const skillText = (c, key) => {
-    const say = (name) => {
-      const text = t(key, { skill: name, have: c.seeker_level, need: c.required_level });
-      return c.essential ? `${text}, ${t("score.essential")}.` : `${text}.`;
-    };
-    const span = h("span", {}, say(skillLabelNow(c.uri)));
-    skillLabel(c.uri).then((name) => (span.textContent = say(name)));
-    return span;
-  };
-  const skills = [
-    ...(e?.matched_skills ?? []).map((c) => skillText(c, "score.skills.has")),
-    ...(e?.missing_skills ?? []).map((c) =>
-      skillText(c, c.seeker_level > 0 ? "score.skills.low" : "score.skills.missing")),
-  ];
-  return h("div", { class: "score" },
-    h("p", { class: "utrecht-paragraph score__total" }, t("score.title", { score })),
-    excluded?.length
-      ? alert("warning", paragraph(t("score.excluded")),
-          h("ul", { class: "utrecht-unordered-list" },
-            excluded.map((code) => h("li", { class: "utrecht-unordered-list__item" }, t(`filter.${code}`)))))
-      : null,
-    h("details", { class: "score__details", open: true },
-      h("summary", { class: "score__summary" }, t("score.why")),
-      part("skills", components.skills, share("skills"), skills.length ? skills : [t("score.skills.none")]),
-      part("schedule", components.schedule, share("schedule"),
-        [t("score.schedule", { overlap: e?.overlap_hours_per_week ?? 0, total: e?.placement_schedule_hours ?? 0 })]),
-      part("distance", components.distance, share("distance"), [
-        maxTravelKm
-          ? t("score.distance.max", { km: formatNumber(e?.distance_km ?? 0, 1), max: formatNumber(maxTravelKm) })
-          : t("score.distance", { km: formatNumber(e?.distance_km ?? 0, 1) }),
-      ]),
-      part("learning", components.learning, share("learning"), [
-        e?.taught_skills
-          ? t("score.learning", { n: e.taught_skills_among_goals ?? 0, m: e.taught_skills })
-          : t("score.learning.none"),
-      ]),
-      e?.rules_version ? h("p", { class: "utrecht-paragraph score__rules" }, t("score.rules", { version: e.rules_version })) : null));
 }
 
 // A pseudonymous candidate: what an employer may see before the seeker

@@ -6,7 +6,8 @@ import { t, addMessages, formatDateTime, formatAge } from "./i18n.js";
 import { get, post, getAll } from "./api.js";
 import { route } from "./router.js";
 import { page, heading, paragraph, link, button, alert, badge, facts, fill, failure } from "./ui.js";
-import { scoreExplained, candidateProfile } from "./entrepreneur-common.js";
+import { candidateProfile } from "./entrepreneur-common.js";
+import { scoreBlock } from "./score.js";
 
 // The API takes any reason code of a-z and _ (openapi.yaml lists none for
 // `decline`); these are the console's.
@@ -278,7 +279,8 @@ function matchCard(initial, titles, level = 3) {
       contactDetails(m.seeker_contact, level + 1),
       actions,
       candidateProfile(m.candidate, level + 1),
-      scoreExplained({ score: m.score, explanation: m.explanation }, { maxTravelKm: m.candidate?.max_travel_km }));
+      scoreBlock({ score: m.score, explanation: m.explanation },
+        { level: level + 1, open: true, maxTravelKm: m.candidate?.max_travel_km }));
   }
 
   draw();

@@ -7,8 +7,9 @@ import { get, post } from "./api.js";
 import { route } from "./router.js";
 import { page, heading, paragraph, link, button, alert, badge, facts, fill, failure } from "./ui.js";
 import {
-  scheduleInWords, cefrLabel, certificateLabel, skillName, scoreExplained, candidateProfile, takeFlash,
+  scheduleInWords, cefrLabel, certificateLabel, skillName, candidateProfile, takeFlash,
 } from "./entrepreneur-common.js";
+import { scoreBlock } from "./score.js";
 
 addMessages({
   nl: {
@@ -175,7 +176,7 @@ async function placementPage(main, id) {
         h("ol", { class: "candidate-list" }, items.map((item) =>
           h("li", { class: "candidate-card" },
             candidateProfile(item.candidate, 3),
-            scoreExplained(item, { maxTravelKm: item.candidate?.max_travel_km })))),
+            scoreBlock(item, { level: 4, open: true, maxTravelKm: item.candidate?.max_travel_km })))),
       ];
     });
   }

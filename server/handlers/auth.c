@@ -269,14 +269,6 @@ static bool before_hash(struct bpa_request *request, const char *email, const ch
     return true;
 }
 
-/* A login from the console: the session goes into an HttpOnly cookie,
- * never to the page's scripts. */
-static bool console_login(const struct bpa_request *request)
-{
-    const char *marker = bpa_header(request, BPA_CONSOLE_HEADER);
-    return marker && strcmp(marker, "1") == 0;
-}
-
 /* The Set-Cookie value carrying `token` ("" ends the cookie). */
 static void session_cookie(const struct bpa_request *request, const char *token,
                            unsigned long max_age, char *out, size_t size)
@@ -288,9 +280,11 @@ static void session_cookie(const struct bpa_request *request, const char *token,
 int bpa_handle_login(struct bpa_request *request)
 {
     const struct bpa_config *config = request->server->config;
-    /* A page of another site cannot send the console's header, but a
-     * cookie must not be set for a login another site started. */
-    if (console_login(request) && !bpa_request_from_console(request))
+    /* A login from the console puts the session into an HttpOnly cookie,
+     * never to the page's scripts. A page of another site cannot send the
+     * console's header, but a cookie must not be set for a login another
+     * site started. */
+    if (bpa_request_names_console(request) && !bpa_request_from_console(request))
         return bpa_reply_error(request, BPA_ERR_CSRF_REFUSED, NULL, NULL);
     json_t *details = json_array();
     struct credentials c;
@@ -361,7 +355,7 @@ int bpa_handle_login(struct bpa_request *request)
                                  expires, "idle_timeout_seconds",
                                  (json_int_t)config->session_idle_s, "principal", principal);
         char cookie[BPA_TOKEN_SIZE + 128];
-        if (console_login(request)) {
+        if (bpa_request_names_console(request)) {
             session_cookie(request, token, config->session_lifetime_s, cookie, sizeof cookie);
             request->reply_cookie = cookie;
             json_object_set_new(body, "token_type", json_string("cookie"));
