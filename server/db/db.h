@@ -185,12 +185,13 @@ enum bpa_db_status bpa_db_occupation_known(struct bpa_db_conn *conn, const char 
 
 /* Claims `key` in `scope` for a body hashing to `hash`. *stored is NULL when
  * claimed now; otherwise the first request's {request_hash, status, body,
- * location} as JSON text. */
+ * location, etag} as JSON text. */
 enum bpa_db_status bpa_db_idempotency_claim(struct bpa_db_conn *conn, const char *scope,
                                             const char *key, const char *hash, char **stored);
 enum bpa_db_status bpa_db_idempotency_record(struct bpa_db_conn *conn, const char *scope,
                                              const char *key, const char *status_code,
-                                             const char *body, const char *location);
+                                             const char *body, const char *location,
+                                             const char *etag);
 
 /* --- access (access.c) --- */
 

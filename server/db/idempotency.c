@@ -11,10 +11,11 @@ const struct bpa_db_statement bpa_db_idempotency_statements[] = {
                           " ON CONFLICT DO NOTHING RETURNING 1"},
     {"idempotency_stored", "SELECT json_build_object('request_hash', request_hash,"
                            " 'status', response_status, 'body', response_body,"
-                           " 'location', location) FROM idempotency_keys"
+                           " 'location', location, 'etag', etag) FROM idempotency_keys"
                            " WHERE scope = $1 AND key = $2"},
     {"idempotency_record", "UPDATE idempotency_keys SET response_status = $3,"
-                           " response_body = $4, location = $5 WHERE scope = $1 AND key = $2"},
+                           " response_body = $4, location = $5, etag = $6"
+                           " WHERE scope = $1 AND key = $2"},
     {NULL, NULL},
 };
 
@@ -34,11 +35,12 @@ enum bpa_db_status bpa_db_idempotency_claim(struct bpa_db_conn *conn, const char
 
 enum bpa_db_status bpa_db_idempotency_record(struct bpa_db_conn *conn, const char *scope,
                                              const char *key, const char *status_code,
-                                             const char *body, const char *location)
+                                             const char *body, const char *location,
+                                             const char *etag)
 {
-    const char *params[] = {scope, key, status_code, body, location};
+    const char *params[] = {scope, key, status_code, body, location, etag};
     PGresult *r;
-    enum bpa_db_status status = bpa_db_exec(conn, "idempotency_record", 5, params, &r);
+    enum bpa_db_status status = bpa_db_exec(conn, "idempotency_record", 6, params, &r);
     PQclear(r);
     return status;
 }

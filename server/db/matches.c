@@ -14,6 +14,10 @@ const struct bpa_db_statement bpa_db_match_statements[] = {
      "INSERT INTO match_history (match_id, action, from_state, to_state, actor_kind, actor_id,"
      " reason_code, note, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"},
     {"match_get", "SELECT doc FROM match_documents WHERE id = $1"},
+    /* seeker, placement: their live match (matches_live_pair) */
+    {"match_live_pair",
+     "SELECT id FROM matches WHERE seeker_id = $1 AND placement_id = $2"
+     " AND state IN ('applied', 'proposed', 'approved', 'confirmed', 'started')"},
     /* the match, locked for a transition */
     {"match_lock",
      "SELECT json_build_object('state', m.state, 'placement_id', m.placement_id,"

@@ -5,6 +5,7 @@
  * under a lock on the placement, and a seeker can hold one place at most. */
 #include "access.h"
 #include "handlers.h"
+#include "idempotency.h"
 #include "match_json.h"
 #include "match_life.h"
 #include "request.h"
@@ -93,23 +94,70 @@ static json_t *shown(struct bpa_request *request, const char *stored)
 /* --- create: apply (portal) or propose (coordinator) --- */
 
 struct creation {
-    const struct bpa_request *request;
+    struct bpa_request *request;
+    struct bpa_idempotency *idempotency;
     const char *seeker, *placement, *state, *explanation, *score, *rules;
-    char *id;
+    json_t *created; /* the match as answered */
+    char location[64];
 };
 
 static enum bpa_db_status run_create(struct bpa_db_conn *conn, void *context)
 {
     struct creation *c = context;
-    free(c->id);
-    c->id = NULL;
+    json_decref(c->created);
+    c->created = NULL;
+    enum bpa_db_status status = bpa_idempotency_claim(conn, c->idempotency);
+    char *id = NULL, *stored = NULL;
     const char *params[] = {c->seeker, c->placement, c->state, c->score, c->explanation, c->rules};
-    enum bpa_db_status status = bpa_db_call(conn, "match_insert", 6, params, &c->id);
+    if (status == BPA_DB_OK)
+        status = bpa_db_call(conn, "match_insert", 6, params, &id);
     if (status == BPA_DB_OK)
         status =
-            record(conn, c->request, c->id, strcmp(c->state, "applied") == 0 ? "apply" : "propose",
+            record(conn, c->request, id, strcmp(c->state, "applied") == 0 ? "apply" : "propose",
                    NULL, c->state, NULL, NULL);
+    if (status == BPA_DB_OK)
+        status = bpa_db_call(conn, "match_get", 1, (const char *const[]){id}, &stored);
+    if (status == BPA_DB_OK) {
+        c->created = shown(c->request, stored);
+        snprintf(c->location, sizeof c->location, "/v1/matches/%s", id);
+        status = bpa_idempotency_keep(conn, c->idempotency, 201, c->created, c->location, NULL);
+    }
+    free(id);
+    free(stored);
     return status;
+}
+
+/* 409: the live match the pair already has, named. */
+static int reply_live_pair(struct bpa_request *request, const char *seeker, const char *placement)
+{
+    char *live = NULL;
+    enum bpa_db_status status = bpa_db_call(request->db, "match_live_pair", 2,
+                                            (const char *const[]){seeker, placement}, &live);
+    if (status != BPA_DB_OK || !live) { /* ended since: a retry may succeed */
+        free(live);
+        return bpa_reply_error(request,
+                               status != BPA_DB_OK ? bpa_error_from_db(status) : BPA_ERR_CONFLICT,
+                               NULL, NULL);
+    }
+    char message[96];
+    snprintf(message, sizeof message,
+             "this seeker already has a live match with this placement: %s", live);
+    json_t *details = json_pack("[{s:s, s:s, s:I}]", "field", "placement_id", "problem", message,
+                                "existing_id", (json_int_t)strtoll(live, NULL, 10));
+    free(live);
+    return bpa_reply_error(request, BPA_ERR_CONFLICT, message, details);
+}
+
+/* 404 naming the field: a seeker or placement the caller may not match is
+ * as unknown as one that does not exist. */
+static int reply_unknown(struct bpa_request *request, const char *field)
+{
+    bool seeker = strcmp(field, "seeker_id") == 0;
+    return bpa_reply_error(
+        request, BPA_ERR_NOT_FOUND,
+        seeker ? "no such seeker of yours" : "no such placement open to you",
+        json_pack("[{s:s, s:s}]", "field", field, "problem",
+                  seeker ? "names no seeker you may match" : "names no placement you may match"));
 }
 
 int bpa_handle_match_create(struct bpa_request *request)
@@ -119,24 +167,29 @@ int bpa_handle_match_create(struct bpa_request *request)
         {"placement_id", BPA_INTEGER, BPA_REQUIRED, 1, 1e15, NULL, NULL},
         {0},
     };
-    int rc;
-    json_t *body = bpa_body_checked(request, fields, "a JSON object is required", &rc);
-    if (!body)
-        return rc;
+    json_t *details = json_array();
+    struct bpa_idempotency idempotency;
+    bpa_idempotency_begin(request, &idempotency, details);
+    json_t *body = bpa_fields_check(request->json, fields, "", details);
+    if (!request->json)
+        bpa_field_problem(details, "body", "a JSON object is required");
     char seeker[24], placement[24];
     snprintf(seeker, sizeof seeker, "%lld",
              (long long)json_integer_value(json_object_get(body, "seeker_id")));
     snprintf(placement, sizeof placement, "%lld",
              (long long)json_integer_value(json_object_get(body, "placement_id")));
     json_decref(body);
+    if (json_array_size(details))
+        return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
+    json_decref(details);
     /* a portal applies for its own seekers to open placements */
     enum bpa_error refused = bpa_access_resource(request, BPA_SEEKER, seeker, true);
+    if (refused == BPA_ERR_NOT_FOUND)
+        return reply_unknown(request, "seeker_id");
     if (refused == BPA_ERR_COUNT)
         refused = bpa_access_resource(request, BPA_PLACEMENT, placement, false);
     if (refused == BPA_ERR_NOT_FOUND)
-        return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL,
-                               json_pack("[{s:s, s:s}]", "field", "seeker_id", "problem",
-                                         "names no seeker and placement you may match"));
+        return reply_unknown(request, "placement_id");
     if (refused != BPA_ERR_COUNT)
         return bpa_reply_error(request, refused, NULL, NULL);
 
@@ -160,17 +213,15 @@ int bpa_handle_match_create(struct bpa_request *request)
     pthread_rwlock_unlock(&server->index->lock);
     if (status != BPA_DB_OK)
         return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
-    if (!scored) /* as a portal is answered above: ids in a body are fields */
-        return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL,
-                               json_pack("[{s:s, s:s}]", "field",
-                                         seeker_found ? "placement_id" : "seeker_id", "problem",
-                                         seeker_found ? "names no placement" : "names no seeker"));
+    if (!scored) /* deleted since the access check */
+        return reply_unknown(request, seeker_found ? "placement_id" : "seeker_id");
     char score[8], *explanation = json_dumps(json_object_get(scored, "explanation"), JSON_COMPACT);
     snprintf(score, sizeof score, "%lld",
              (long long)json_integer_value(json_object_get(scored, "score")));
     json_decref(scored);
 
     struct creation c = {.request = request,
+                         .idempotency = &idempotency,
                          .seeker = seeker,
                          .placement = placement,
                          .state =
@@ -180,25 +231,23 @@ int bpa_handle_match_create(struct bpa_request *request)
                          .rules = server->rules.version};
     status = bpa_db_transaction(request->db, BPA_DB_READ_COMMITTED, run_create, &c);
     free(explanation);
-    char *stored = NULL;
-    if (status == BPA_DB_OK)
-        status = bpa_db_call(request->db, "match_get", 1, (const char *const[]){c.id}, &stored);
-    if (status == BPA_DB_CONFLICT)
-        rc = bpa_reply_error(request, BPA_ERR_CONFLICT,
-                             "this seeker already has a live match with this placement", NULL);
-    else if (status != BPA_DB_OK)
-        rc = bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
-    else if (!stored) /* its seeker was deleted since the commit */
-        rc = bpa_reply_error(request, BPA_ERR_NOT_FOUND, NULL, NULL);
-    else {
-        char location[64];
-        snprintf(location, sizeof location, "/v1/matches/%s", c.id);
-        request->reply_location = location;
-        rc = bpa_reply_json(request, 201, shown(request, stored));
+    int rc;
+    if (status == BPA_DB_OK && c.created) {
+        request->reply_location = c.location;
+        rc = bpa_reply_json(request, 201, c.created);
+        c.created = NULL; /* the reply has it */
         request->reply_location = NULL;
+    } else if (idempotency.first_answer) {
+        rc = bpa_idempotency_replay(request, &idempotency);
+    } else if (status == BPA_DB_CONFLICT) {
+        rc = reply_live_pair(request, seeker, placement);
+    } else {
+        rc = bpa_reply_error(request,
+                             status != BPA_DB_OK ? bpa_error_from_db(status) : BPA_ERR_NOT_FOUND,
+                             NULL, NULL);
     }
-    free(stored);
-    free(c.id);
+    json_decref(c.created);
+    bpa_idempotency_end(&idempotency);
     return rc;
 }
 
@@ -314,7 +363,8 @@ int bpa_handle_match_queue(struct bpa_request *request)
 /* --- transitions --- */
 
 struct transition {
-    const struct bpa_request *request;
+    struct bpa_request *request;
+    struct bpa_idempotency *idempotency;
     const char *id;
     const struct bpa_match_action *action;
     const char *reason, *note;
@@ -322,15 +372,37 @@ struct transition {
     enum bpa_error refusal;
     char state[16];
     bool said_already; /* a second accept or confirm */
+    json_t *changed;   /* the match as answered */
 };
+
+/* The match after the change, as the caller sees it, kept for a retry. */
+static enum bpa_db_status answer_transition(struct bpa_db_conn *conn, struct transition *t)
+{
+    char *stored = NULL;
+    enum bpa_db_status status =
+        bpa_db_call(conn, "match_get", 1, (const char *const[]){t->id}, &stored);
+    t->changed = status == BPA_DB_OK ? shown(t->request, stored) : NULL;
+    free(stored);
+    if (status == BPA_DB_OK && !t->changed) {
+        t->refusal = BPA_ERR_INTERNAL_ERROR; /* the match it just changed is unreadable */
+        return BPA_DB_ABORT;
+    }
+    if (status == BPA_DB_OK)
+        status = bpa_idempotency_keep(conn, t->idempotency, 200, t->changed, NULL, NULL);
+    return status;
+}
 
 static enum bpa_db_status run_transition(struct bpa_db_conn *conn, void *context)
 {
     struct transition *t = context;
     t->refusal = BPA_ERR_COUNT;
+    json_decref(t->changed);
+    t->changed = NULL;
+    enum bpa_db_status status = bpa_idempotency_claim(conn, t->idempotency);
+    if (status != BPA_DB_OK)
+        return status;
     char *locked = NULL;
-    enum bpa_db_status status =
-        bpa_db_call(conn, "match_lock", 1, (const char *const[]){t->id}, &locked);
+    status = bpa_db_call(conn, "match_lock", 1, (const char *const[]){t->id}, &locked);
     json_t *match = locked ? json_loads(locked, 0, NULL) : NULL;
     free(locked);
     if (status != BPA_DB_OK || !match) {
@@ -384,6 +456,8 @@ static enum bpa_db_status run_transition(struct bpa_db_conn *conn, void *context
     }
     if (status == BPA_DB_OK)
         status = record(conn, t->request, t->id, t->action->name, t->state, to, t->reason, t->note);
+    if (status == BPA_DB_OK)
+        status = answer_transition(conn, t);
     return status;
 }
 
@@ -405,6 +479,8 @@ int bpa_handle_match_transition(struct bpa_request *request)
         {0},
     };
     json_t *details = json_array();
+    struct bpa_idempotency idempotency;
+    bpa_idempotency_begin(request, &idempotency, details);
     json_t *body = bpa_fields_check(request->json, fields, "", details);
     if (!request->json)
         bpa_field_problem(details, "body", "a JSON object is required");
@@ -421,6 +497,7 @@ int bpa_handle_match_transition(struct bpa_request *request)
     }
     json_decref(details);
     struct transition t = {.request = request,
+                           .idempotency = &idempotency,
                            .id = id,
                            .action = action,
                            .reason = reason,
@@ -430,16 +507,10 @@ int bpa_handle_match_transition(struct bpa_request *request)
         bpa_db_transaction(request->db, BPA_DB_READ_COMMITTED, run_transition, &t);
     int rc;
     if (status == BPA_DB_OK) {
-        char *stored = NULL;
-        status = bpa_db_call(request->db, "match_get", 1, (const char *const[]){id}, &stored);
-        json_t *match = status == BPA_DB_OK ? shown(request, stored) : NULL;
-        /* no match now: its seeker was deleted since the commit */
-        rc = match
-                 ? bpa_reply_json(request, 200, match)
-                 : bpa_reply_error(
-                       request, status == BPA_DB_OK ? BPA_ERR_NOT_FOUND : bpa_error_from_db(status),
-                       NULL, NULL);
-        free(stored);
+        rc = bpa_reply_json(request, 200, t.changed);
+        t.changed = NULL; /* the reply has it */
+    } else if (idempotency.first_answer) {
+        rc = bpa_idempotency_replay(request, &idempotency);
     } else if (t.refusal == BPA_ERR_INVALID_TRANSITION) {
         char allowed[128], message[192], *rest = NULL;
         bpa_match_actions_from(t.state, actor_of(request), allowed, sizeof allowed);
@@ -462,6 +533,8 @@ int bpa_handle_match_transition(struct bpa_request *request)
     } else {
         rc = bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
     }
+    json_decref(t.changed);
+    bpa_idempotency_end(&idempotency);
     json_decref(body);
     return rc;
 }

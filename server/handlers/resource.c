@@ -2,10 +2,10 @@
 #include "resource.h"
 
 #include "access.h"
+#include "idempotency.h"
 #include "reply_memo.h"
 #include "schedule.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,21 +84,18 @@ struct create {
     const struct bpa_resource *resource;
     const struct bpa_request *request;
     json_t *doc; /* validated body */
-    const char *scope, *key, *hash;
+    struct bpa_idempotency *idempotency;
     /* outcome */
     json_t *details;
     enum bpa_error refusal; /* BPA_ERR_COUNT when none */
-    char *replayed;         /* the stored first response, on a retry */
     json_t *created;
-    char location[96];
+    char location[96], etag[32];
 };
 
 static void reset_create(struct create *c)
 {
     json_array_clear(c->details);
     c->refusal = BPA_ERR_COUNT;
-    free(c->replayed);
-    c->replayed = NULL;
     json_decref(c->created);
     c->created = NULL;
 }
@@ -107,12 +104,9 @@ static enum bpa_db_status run_create(struct bpa_db_conn *conn, void *context)
 {
     struct create *c = context;
     reset_create(c);
-    enum bpa_db_status status;
-    if (c->key) {
-        status = bpa_db_idempotency_claim(conn, c->scope, c->key, c->hash, &c->replayed);
-        if (status != BPA_DB_OK || c->replayed)
-            return status == BPA_DB_OK ? BPA_DB_ABORT : status;
-    }
+    enum bpa_db_status status = bpa_idempotency_claim(conn, c->idempotency);
+    if (status != BPA_DB_OK)
+        return status;
     json_t *doc = json_deep_copy(c->doc);
     status = c->resource->complete(conn, doc, c->details, true);
     if (status == BPA_DB_OK && json_array_size(c->details)) {
@@ -120,100 +114,71 @@ static enum bpa_db_status run_create(struct bpa_db_conn *conn, void *context)
         status = BPA_DB_ABORT;
     }
     char *text = status == BPA_DB_OK ? json_dumps(doc, JSON_COMPACT) : NULL;
-    json_decref(doc);
     char *id = NULL, *stored = NULL;
     if (status == BPA_DB_OK)
         status = bpa_db_document_save(conn, c->resource->kind, NULL, NULL, text, &id);
     free(text);
+    if (status == BPA_DB_CONFLICT && c->resource->describe_conflict) {
+        c->refusal = BPA_ERR_CONFLICT;
+        status = BPA_DB_ABORT;
+    }
     if (status == BPA_DB_OK)
         status = bpa_db_document_get(conn, c->resource->kind, id, &stored);
     if (status == BPA_DB_OK) {
         c->created = bpa_resource_present(c->resource, stored);
         snprintf(c->location, sizeof c->location, "%s/%s", c->resource->collection, id);
+        etag_of(c->created, c->etag);
         status = audit(conn, c->request, c->resource, "create", id, NULL);
     }
-    if (status == BPA_DB_OK && c->key) {
-        char *body = json_dumps(c->created, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        status = bpa_db_idempotency_record(conn, c->scope, c->key, "201", body, c->location);
-        free(body);
-    }
+    if (status == BPA_DB_OK)
+        status = bpa_idempotency_keep(conn, c->idempotency, 201, c->created, c->location, c->etag);
+    json_decref(doc);
     free(id);
     free(stored);
     return status;
 }
 
-static bool valid_idempotency_key(const char *key)
+/* A unique value already taken (the resource's describe_conflict says by
+ * whom), read after the rollback. */
+static int reply_conflict(struct bpa_request *request, const struct bpa_resource *resource,
+                          const json_t *doc, const char *id)
 {
-    size_t n = strlen(key);
-    if (n < 1 || n > 200)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (key[i] < 0x21 || key[i] > 0x7E)
-            return false;
-    return true;
-}
-
-/* Answers a retried request with the first response, or refuses a reused key. */
-static int replay(struct bpa_request *request, const struct create *c)
-{
-    json_t *stored = json_loads(c->replayed, 0, NULL);
-    const char *hash = json_string_value(json_object_get(stored, "request_hash"));
-    int rc;
-    if (!hash || strcmp(hash, c->hash) != 0) {
-        rc = bpa_reply_error(request, BPA_ERR_IDEMPOTENCY_KEY_REUSED, NULL,
-                             json_pack("[{s:s, s:s}]", "field", "Idempotency-Key", "problem",
-                                       "was used before with a different body"));
-    } else {
-        json_t *body = json_loads(json_string_value(json_object_get(stored, "body")), 0, NULL);
-        request->replayed = true;
-        rc =
-            reply_document(request, (unsigned)json_integer_value(json_object_get(stored, "status")),
-                           body, json_string_value(json_object_get(stored, "location")));
+    char message[160] = "";
+    json_t *details = json_array();
+    enum bpa_db_status status =
+        resource->describe_conflict(request->db, doc, id, message, sizeof message, details);
+    if (status != BPA_DB_OK) {
+        json_decref(details);
+        return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
     }
-    json_decref(stored);
-    return rc;
+    return bpa_reply_error(request, BPA_ERR_CONFLICT, message[0] ? message : NULL, details);
 }
 
 int bpa_resource_create(struct bpa_request *request, const struct bpa_resource *resource)
 {
     json_t *details = json_array();
-    const char *key = bpa_header(request, "Idempotency-Key");
-    if (key && !valid_idempotency_key(key))
-        bpa_field_problem(details, "Idempotency-Key", "must be 1-200 printable ASCII characters");
+    struct bpa_idempotency idempotency;
+    bpa_idempotency_begin(request, &idempotency, details);
     json_t *doc =
         request->json ? bpa_fields_check(request->json, resource->fields, "", details) : NULL;
     if (!request->json)
         bpa_field_problem(details, "body", "a JSON object is required");
     bpa_access_claim(request, resource->kind, doc, details);
     if (json_array_size(details)) {
+        /* every problem in one answer: what the database knows too */
+        enum bpa_db_status status =
+            doc ? resource->complete(request->db, doc, details, true) : BPA_DB_OK;
         json_decref(doc);
-        return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
+        if (status == BPA_DB_OK)
+            return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
+        json_decref(details);
+        return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
     }
 
-    /* The body's hash, keys sorted, so that a retry matches however the
-     * client orders members. */
-    char *canonical = json_dumps(request->json, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(digest, (const unsigned char *)canonical, strlen(canonical));
-    free(canonical);
-    char hash[crypto_hash_sha256_BYTES * 2 + 1];
-    sodium_bin2hex(hash, sizeof hash, digest, sizeof digest);
-
-    /* Keys are the caller's own: one tenant's key never replays or blocks
-     * another's (portals and employers across their keys and users). */
-    const struct bpa_principal *p = &request->principal;
-    long long owner = p->role == BPA_ROLE_PORTAL     ? p->portal_id
-                      : p->role == BPA_ROLE_EMPLOYER ? p->employer_id
-                                                     : p->id;
-    char scope[96];
-    snprintf(scope, sizeof scope, "%s %s:%lld", resource->collection, bpa_role_name(p->role),
-             owner);
     struct create c = {.resource = resource,
                        .request = request,
                        .doc = doc,
-                       .scope = scope,
-                       .key = key,
-                       .hash = hash,
+                       .idempotency = &idempotency,
                        .details = details,
                        .refusal = BPA_ERR_COUNT}; /* when BEGIN itself fails */
     enum bpa_db_status status =
@@ -221,13 +186,16 @@ int bpa_resource_create(struct bpa_request *request, const struct bpa_resource *
     int rc;
     if (status == BPA_DB_OK)
         rc = reply_document(request, 201, json_incref(c.created), c.location);
-    else if (c.replayed)
-        rc = replay(request, &c);
+    else if (idempotency.first_answer)
+        rc = bpa_idempotency_replay(request, &idempotency);
+    else if (c.refusal == BPA_ERR_CONFLICT)
+        rc = reply_conflict(request, resource, doc, NULL);
     else if (c.refusal != BPA_ERR_COUNT)
         rc = bpa_reply_error(request, c.refusal, NULL, json_incref(details));
     else
         rc = bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
     reset_create(&c);
+    bpa_idempotency_end(&idempotency);
     json_decref(details);
     json_decref(doc);
     return rc;
@@ -326,6 +294,7 @@ struct update {
     json_t *changed;      /* the names of the fields the patch sets */
     json_t *details;
     enum bpa_error refusal;
+    json_t *saving; /* the document the update tried to save */
     json_t *updated;
 };
 
@@ -376,18 +345,23 @@ static enum bpa_db_status run_update(struct bpa_db_conn *conn, void *context)
     }
     json_t *doc = bpa_fields_check(merged, u->resource->fields, "", u->details);
     json_decref(merged);
-    status = json_array_size(u->details) ? BPA_DB_ABORT
-                                         : u->resource->complete(conn, doc, u->details, false);
-    if (status == BPA_DB_OK && json_array_size(u->details))
-        status = BPA_DB_ABORT;
-    if (status == BPA_DB_ABORT)
+    /* the database's checks too, so that one answer lists every problem */
+    status = u->resource->complete(conn, doc, u->details, false);
+    if (status == BPA_DB_OK && json_array_size(u->details)) {
         u->refusal = BPA_ERR_VALIDATION_FAILED;
+        status = BPA_DB_ABORT;
+    }
     char *text = status == BPA_DB_OK ? json_dumps(doc, JSON_COMPACT) : NULL;
-    json_decref(doc);
+    json_decref(u->saving);
+    u->saving = doc;
     char *saved = NULL;
     if (status == BPA_DB_OK)
         status = bpa_db_document_save(conn, u->resource->kind, u->id, version, text, &saved);
     free(text);
+    if (status == BPA_DB_CONFLICT && u->resource->describe_conflict) {
+        u->refusal = BPA_ERR_CONFLICT;
+        return BPA_DB_ABORT;
+    }
     if (status == BPA_DB_OK && !saved)
         return BPA_DB_RETRY; /* changed between our read and our write: read again */
     free(saved);
@@ -470,12 +444,15 @@ int bpa_resource_update(struct bpa_request *request, const struct bpa_resource *
         rc = reply_document(request, 200, u.updated, NULL);
     else if (u.refusal == BPA_ERR_VALIDATION_FAILED)
         rc = bpa_reply_error(request, u.refusal, NULL, json_incref(details));
+    else if (u.refusal == BPA_ERR_CONFLICT)
+        rc = reply_conflict(request, resource, u.saving, id);
     else if (u.refusal != BPA_ERR_COUNT)
         rc = bpa_reply_error(request, u.refusal, NULL, NULL);
     else
         rc = bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
     if (status != BPA_DB_OK)
         json_decref(u.updated);
+    json_decref(u.saving);
     json_decref(details);
     json_decref(changed);
     return rc;
@@ -498,8 +475,23 @@ enum bpa_db_status bpa_resource_audit(struct bpa_db_conn *conn, const struct bpa
 
 /* --- shared completion steps --- */
 
+static bool has_problem(const json_t *details, const char *field)
+{
+    size_t i;
+    const json_t *problem;
+    json_array_foreach(details, i, problem)
+    {
+        const char *named = json_string_value(json_object_get(problem, "field"));
+        if (named && strcmp(named, field) == 0)
+            return true;
+    }
+    return false;
+}
+
 enum bpa_db_status bpa_complete_location(struct bpa_db_conn *conn, json_t *doc, json_t *details)
 {
+    if (has_problem(details, "lat") || has_problem(details, "lon"))
+        return BPA_DB_OK; /* the coordinates given are wrong: said already */
     bool lat = json_object_get(doc, "lat") != NULL, lon = json_object_get(doc, "lon") != NULL;
     if (lat != lon) {
         bpa_field_problem(details, lat ? "lon" : "lat", "is required when the other is given");
@@ -587,6 +579,8 @@ bpa_complete_owner(struct bpa_db_conn *conn, const json_t *doc, const char *fiel
 {
     char id[24];
     bool found = false;
+    if (!json_is_integer(json_object_get(doc, field)))
+        return BPA_DB_OK; /* missing or invalid: said already */
     snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(doc, field)));
     enum bpa_db_status status = exists(conn, id, &found);
     if (status == BPA_DB_OK && !found)

@@ -22,22 +22,21 @@ struct bpa_resource {
     const char *const *create_only;
     /* Checks across fields and against the database (referenced rows,
      * postcodes); may add members such as lat/lon. Problems go to
-     * `details`. Runs inside the saving transaction. */
+     * `details`. Runs inside the saving transaction, and also on a
+     * document with invalid fields left out, to list every problem. */
     enum bpa_db_status (*complete)(struct bpa_db_conn *conn, json_t *doc, json_t *details,
                                    bool creating);
+    /* When saving `doc` (resource `id`, NULL when creating) met a unique
+     * value already taken: who holds it, as a message and details. NULL:
+     * a plain 409. Runs after the rollback. */
+    enum bpa_db_status (*describe_conflict)(struct bpa_db_conn *conn, const json_t *doc,
+                                            const char *id, char *message, size_t size,
+                                            json_t *details);
 };
 
 int bpa_resource_create(struct bpa_request *request, const struct bpa_resource *resource);
 int bpa_resource_get(struct bpa_request *request, const struct bpa_resource *resource);
 int bpa_resource_update(struct bpa_request *request, const struct bpa_resource *resource);
-
-/* The get without a worker (struct bpa_single_read): starts reading the
- * document on `pipeline`, false when it cannot (personal data, whose
- * reads are audited, or no pipeline); then answers from what was read. */
-bool bpa_resource_read_start(struct bpa_request *request, const struct bpa_resource *resource,
-                             struct bpa_db_pipeline *pipeline, bpa_db_read_done done);
-int bpa_resource_read_answer(struct bpa_request *request, const struct bpa_resource *resource,
-                             const char *stored);
 
 /* The get without a worker (struct bpa_single_read): starts reading the
  * document on `pipeline`, false when it cannot (personal data, whose

@@ -159,14 +159,16 @@ START_TEST(illegal_transitions_are_refused_with_the_state)
     ck_assert_uint_eq(json_array_size(json_object_get(detail, "allowed_actions")), 3);
     http_response_free(&r);
     /* a coordinator's view by employer holds applications too; ids that
-     * name nothing are a 422 for every role */
+     * name nothing are a 404 naming the field, for every role */
     r = http_call_as(&first, coordinator, "GET",
                      fmt("/v1/matches?employer_id=%lld&state=applied", employer), NULL);
     ck_assert_ptr_nonnull(strstr(r.body, fmt("\"id\":%lld,", match)));
     http_response_free(&r);
     r = http_call_as(&first, coordinator, "POST", "/v1/matches",
                      fmt("{\"seeker_id\":%lld,\"placement_id\":999999}", seeker));
-    ck_assert_int_eq(r.status, 422);
+    ck_assert_int_eq(r.status, 404);
+    json_t *named = json_array_get(json_object_get(json_object_get(r.json, "error"), "details"), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(named, "field")), "placement_id");
     http_response_free(&r);
     /* the employer does not see the match before approval: not found, not forbidden */
     r = act(&first, employer_user, match, "{\"action\":\"accept\"}");
@@ -179,7 +181,9 @@ START_TEST(illegal_transitions_are_refused_with_the_state)
     long long again = apply(seeker, placement);
     r = http_call_as(&first, portal_key, "POST", "/v1/matches",
                      fmt("{\"seeker_id\":%lld,\"placement_id\":%lld}", seeker, placement));
-    ck_assert_int_eq(r.status, 409);
+    ck_assert_int_eq(r.status, 409); /* naming the live one */
+    named = json_array_get(json_object_get(json_object_get(r.json, "error"), "details"), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(named, "existing_id")), again);
     http_response_free(&r);
     ck_assert_int_gt(again, match);
 }
