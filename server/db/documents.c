@@ -9,7 +9,7 @@
 static const char *const get_statement[] = {"employer_get", "placement_get", "seeker_get"};
 static const char *const save_statement[] = {"employer_save", "placement_save", "seeker_save"};
 static const char *const list_statement[] = {"employer_list", "placement_list", "seeker_list"};
-static const int list_params[] = {5, 11, 6};
+static const int list_params[] = {5, 11, 7};
 
 #define PAGE(view, filters)                                                                        \
     "SELECT COALESCE(json_agg(doc ORDER BY id), '[]') FROM (SELECT id, doc FROM " view             \
@@ -38,13 +38,20 @@ const struct bpa_db_statement bpa_db_document_statements[] = {
           " AND ($6::float8 IS NULL OR bpa_distance_km($6, $7::float8, lat, lon) <= $8::float8)"
           " AND ($9::date IS NULL OR start_date >= $9) AND ($10::date IS NULL OR start_date <= "
           "$10)") "$11) page"},
-    /* $2 portal, $3 status, $4 skill, $5 postcode prefix (LIKE-escaped), $6 limit */
+    /* $2 portal, $3 status, $4 skill, $5 postcode prefix (LIKE-escaped), $6 limit,
+     * $7 the portal's own reference */
     {"seeker_list",
      PAGE("seeker_documents",
           "($2::bigint IS NULL OR portal_id = $2) AND ($3::text IS NULL OR status = $3)"
           " AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM seeker_skills k"
           "      WHERE k.seeker_id = id AND k.skill_uri = $4))"
-          " AND ($5::text IS NULL OR postcode LIKE $5 || '%')") "$6) page"},
+          " AND ($5::text IS NULL OR postcode LIKE $5 || '%')"
+          " AND ($7::text IS NULL OR id IN (SELECT x.id FROM seekers x"
+          "      WHERE x.external_ref = $7 AND ($2::bigint IS NULL OR x.portal_id = $2)))") "$6) "
+                                                                                            "page"},
+    /* portal, external_ref, a seeker to leave out (or NULL): who holds the reference */
+    {"seeker_holding_ref", "SELECT id FROM seekers WHERE portal_id = $1 AND external_ref = $2"
+                           " AND id IS DISTINCT FROM $3::bigint"},
     {"employer_exists", "SELECT 1 FROM employers WHERE id = $1"},
     {"portal_exists", "SELECT 1 FROM portals WHERE id = $1"},
     {"employer_set_verified", "UPDATE employers SET verified = $2 WHERE id = $1 RETURNING id"},

@@ -70,6 +70,28 @@ static enum bpa_db_status complete_seeker(struct bpa_db_conn *conn, json_t *doc,
     return status;
 }
 
+/* A portal's reference names one of its seekers: the one already holding
+ * it is named, so that a portal that lost a response finds what it made. */
+static enum bpa_db_status describe_conflict(struct bpa_db_conn *conn, const json_t *doc,
+                                            const char *id, char *message, size_t size,
+                                            json_t *details)
+{
+    char portal[24], *holder = NULL;
+    snprintf(portal, sizeof portal, "%lld",
+             (long long)json_integer_value(json_object_get(doc, "portal_id")));
+    const char *params[] = {portal, json_string_value(json_object_get(doc, "external_ref")), id};
+    enum bpa_db_status status =
+        params[1] ? bpa_db_call(conn, "seeker_holding_ref", 3, params, &holder) : BPA_DB_OK;
+    if (status == BPA_DB_OK && holder) {
+        snprintf(message, size, "seeker %s already has this external_ref", holder);
+        json_array_append_new(details, json_pack("{s:s, s:s, s:I}", "field", "external_ref",
+                                                 "problem", message, "existing_id",
+                                                 (json_int_t)strtoll(holder, NULL, 10)));
+    }
+    free(holder);
+    return status;
+}
+
 static struct bpa_reply_memo seeker_replies = BPA_REPLY_MEMO_INIT;
 
 static const struct bpa_resource seekers = {
@@ -82,6 +104,7 @@ static const struct bpa_resource seekers = {
     .schedule_field = "availability",
     .create_only = create_only,
     .complete = complete_seeker,
+    .describe_conflict = describe_conflict,
 };
 
 int bpa_handle_seeker_create(struct bpa_request *request)
@@ -108,6 +131,8 @@ int bpa_handle_seeker_list(struct bpa_request *request)
     char *status_filter = bpa_query_checked(request, "status", BPA_CHOICE, 0, 0, statuses, details);
     char *skill = bpa_query_checked(request, "skill", BPA_URI, 0, 0, NULL, details);
     char *area = bpa_query_checked(request, "postcode_area", BPA_TEXT, 1, 4, NULL, details);
+    char *external_ref =
+        bpa_query_checked(request, "external_ref", BPA_TEXT, 1, 100, NULL, details);
     if (area && (strspn(area, "0123456789") != strlen(area) || area[0] == '0'))
         bpa_field_problem(details, "postcode_area", "must be 1 to 4 leading digits of a postcode");
     struct bpa_scope scope;
@@ -120,7 +145,8 @@ int bpa_handle_seeker_list(struct bpa_request *request)
     } else {
         const char *params[] = {page.after,    scope.owner[0] ? scope.owner : portal,
                                 status_filter, skill,
-                                area,          page.limit};
+                                area,          page.limit,
+                                external_ref};
         char *items = NULL;
         enum bpa_db_status status = bpa_db_document_list(request->db, BPA_SEEKER, params, &items);
         rc = status == BPA_DB_OK ? bpa_resource_reply_list(request, &seekers, items, &page)
@@ -131,6 +157,7 @@ int bpa_handle_seeker_list(struct bpa_request *request)
     free(status_filter);
     free(skill);
     free(area);
+    free(external_ref);
     bpa_page_free(&page);
     json_decref(details);
     return rc;
