@@ -105,6 +105,10 @@ static const struct option_spec options[] = {
      0, 0,
      "let webhooks reach loopback, private and link-local addresses (default false: public "
      "addresses only)"},
+    {"--webhook-secret-overlap-hours", "BPA_WEBHOOK_SECRET_OVERLAP_HOURS", NUMBER,
+     AT(webhook_secret_overlap_h), 0, 720,
+     "a portal's old webhook secret stays valid this long after a new one is issued; "
+     "deliveries carry both signatures meanwhile (default 24)"},
     {"--metrics-public", "BPA_METRICS_PUBLIC", FLAG, AT(metrics_public), 0, 0,
      "serve /metrics without a credential (default true; false: coordinators only)"},
     {"--employer", NULL, STRING, AT(employer_id), 0, 0, "create-employer-user: the employer's id"},
@@ -149,6 +153,7 @@ static void set_defaults(struct bpa_config *config)
         .notify_max_attempts = 8,
         .notify_backoff_s = 30,
         .notify_timeout_s = 10,
+        .webhook_secret_overlap_h = 24,
         .notify_interval_ms = 1000,
         .reminder_days = 3,
         .metrics_public = true,

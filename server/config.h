@@ -67,6 +67,7 @@ struct bpa_config {
     unsigned long reminder_days;
     bool metrics_public;
     bool webhook_private_ok;
+    unsigned long webhook_secret_overlap_h; /* hours an old webhook secret stays valid */
     bool migrate;
     bool test_routes;
     bool help;

@@ -30,9 +30,4 @@ int bpa_dispatcher_start(struct bpa_dispatcher *dispatcher, const struct bpa_con
                          struct bpa_db_pool *pool);
 void bpa_dispatcher_stop(struct bpa_dispatcher *dispatcher);
 
-/* The signature header value for `body` sent at `timestamp`:
- * "sha256=" + hex HMAC-SHA256(secret, timestamp + "." + body). */
-void bpa_webhook_signature(const char *secret, const char *timestamp, const char *body,
-                           char out[72]);
-
 #endif

@@ -44,8 +44,13 @@ int bpa_handle_seeker_matches(struct bpa_request *request);
 int bpa_handle_placement_candidates(struct bpa_request *request);
 int bpa_handle_match_pair(struct bpa_request *request);
 
-/* notifications.c */
+/* webhooks.c */
 int bpa_handle_webhook_register(struct bpa_request *request);
+int bpa_handle_webhook_status(struct bpa_request *request);
+int bpa_handle_webhook_rotate(struct bpa_request *request);
+int bpa_handle_webhook_test(struct bpa_request *request);
+
+/* notifications.c */
 int bpa_handle_feed(struct bpa_request *request);
 int bpa_handle_feed_read(struct bpa_request *request);
 int bpa_handle_deliveries(struct bpa_request *request);

@@ -1,64 +1,13 @@
-/* /v1/portal/webhook, /v1/notifications: where a portal wants its
- * webhooks, everyone's in-app feed, and the coordinators' view of
- * deliveries that failed, with a retry. */
+/* /v1/notifications: everyone's in-app feed, and the deliveries of
+ * webhooks and e-mail with a retry: coordinators see all, a portal its own
+ * webhook deliveries. */
 #include "access.h"
 #include "handlers.h"
 #include "request.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct webhook_change {
-    const struct bpa_request *request;
-    const char *portal, *url, *secret;
-};
-
-/* The new secret and its audit row stand or fall together: a secret
- * stored but never shown would sign every later webhook unverifiably. */
-static enum bpa_db_status set_webhook(struct bpa_db_conn *conn, void *context)
-{
-    const struct webhook_change *c = context;
-    const char *params[] = {c->portal, c->url, c->secret};
-    enum bpa_db_status status = bpa_db_call(conn, "webhook_set", 3, params, NULL);
-    if (status == BPA_DB_OK)
-        status = bpa_access_audit(conn, c->request, "webhook.register", "portal", c->portal,
-                                  json_pack("{s:s}", "url", c->url));
-    return status;
-}
-
-/* PUT /v1/portal/webhook {"url"}: a new secret each time, shown once. */
-int bpa_handle_webhook_register(struct bpa_request *request)
-{
-    static const struct bpa_field fields[] = {
-        {"url", BPA_URI, BPA_REQUIRED, 0, 0, NULL, NULL},
-        {0},
-    };
-    int rc;
-    json_t *body = bpa_body_checked(request, fields, "a JSON object {\"url\"} is required", &rc);
-    if (!body)
-        return rc;
-    unsigned char random[32];
-    char secret[65], portal[24];
-    randombytes_buf(random, sizeof random);
-    sodium_bin2hex(secret, sizeof secret, random, sizeof random);
-    snprintf(portal, sizeof portal, "%lld", request->principal.portal_id);
-    const char *url = json_string_value(json_object_get(body, "url"));
-    struct webhook_change change = {request, portal, url, secret};
-    enum bpa_db_status status =
-        bpa_db_transaction(request->db, BPA_DB_READ_COMMITTED, set_webhook, &change);
-    rc =
-        status == BPA_DB_OK
-            ? bpa_reply_json(request, 200,
-                             json_pack("{s:s, s:s, s:s}", "url", url, "secret", secret, "signature",
-                                       "X-BPA-Signature: sha256=hex(HMAC-SHA256(secret, "
-                                       "X-BPA-Timestamp + \".\" + body))"))
-            : bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
-    sodium_memzero(secret, sizeof secret);
-    json_decref(body);
-    return rc;
-}
 
 /* The feed a principal reads: recipient kind and id (NULL for coordinators). */
 static void feed_of(const struct bpa_request *request, const char **kind, char id[24])
@@ -116,6 +65,16 @@ int bpa_handle_feed_read(struct bpa_request *request)
                   : bpa_reply_error(request, BPA_ERR_NOT_FOUND, NULL, NULL);
 }
 
+/* A portal's id, whose own deliveries are all it may see; NULL for
+ * coordinators, who see every one. */
+static const char *own_portal(const struct bpa_request *request, char portal[24])
+{
+    if (request->principal.role != BPA_ROLE_PORTAL)
+        return NULL;
+    snprintf(portal, 24, "%lld", request->principal.portal_id);
+    return portal;
+}
+
 int bpa_handle_deliveries(struct bpa_request *request)
 {
     static const char *const statuses[] = {"pending", "delivered", "failed", "dead", NULL};
@@ -126,9 +85,9 @@ int bpa_handle_deliveries(struct bpa_request *request)
     if (json_array_size(details)) {
         rc = bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, json_incref(details));
     } else {
-        char *items = NULL;
-        const char *params[] = {state, limit ? limit : "100"};
-        enum bpa_db_status status = bpa_db_call(request->db, "deliveries_list", 2, params, &items);
+        char *items = NULL, portal[24];
+        const char *params[] = {state, limit ? limit : "100", own_portal(request, portal)};
+        enum bpa_db_status status = bpa_db_call(request->db, "deliveries_list", 3, params, &items);
         rc = status == BPA_DB_OK
                  ? bpa_reply_json(request, 200,
                                   json_pack("{s:o}", "items", json_loads(items, 0, NULL)))
@@ -146,9 +105,10 @@ int bpa_handle_delivery_retry(struct bpa_request *request)
     char id[20];
     if (!bpa_param_id(request, "id", id))
         return bpa_reply_error(request, BPA_ERR_NOT_FOUND, NULL, NULL);
-    char *found = NULL;
+    char *found = NULL, portal[24];
     enum bpa_db_status status =
-        bpa_db_call(request->db, "delivery_retry", 1, (const char *const[]){id}, &found);
+        bpa_db_call(request->db, "delivery_retry", 2,
+                    (const char *const[]){id, own_portal(request, portal)}, &found);
     bool retried = found != NULL;
     free(found);
     if (status == BPA_DB_OK && retried)

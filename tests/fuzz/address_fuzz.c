@@ -1,22 +1,22 @@
 /* Fuzzes where webhooks may go: the address check (server/address.c) and
- * the dispatcher's use of it on the socket it opens (open_public_only,
- * static in server/dispatcher.c, compiled in here), the URL check a portal's
+ * the webhook call's use of it on the socket it opens (open_public_only,
+ * static in server/webhook.c, compiled in here), the URL check a portal's
  * webhook passes at registration (a BPA_URI field, server/fields.c) as
- * libcurl then reads it, and the signature the dispatcher sends.
+ * libcurl then reads it, and the signature a webhook call sends.
  *
  * The first byte picks the mode. Addresses: a family and 16 address bytes.
  * URLs: the rest is the URL; then a secret, timestamp and body to sign.
  *
  * Invariants: the ranges address.h names are never public, in IPv4 or as
  * IPv4-mapped IPv6, and a mapped address answers as its IPv4 address does;
- * the dispatcher opens a socket exactly for public addresses; a URL the
+ * a webhook call opens a socket exactly for public addresses; a URL the
  * registration accepts is, when libcurl can read it, http or https with a
  * host; a signature is "sha256=" and 64 lower-case hex digits.
  *
  * fuzz-links: server/address.c server/fields.c server/schedule.c
  * fuzz-flags: -max_len=1024
  */
-#include "../../server/dispatcher.c"
+#include "../../server/webhook.c"
 
 #include "fields.h"
 #include "fuzz.h"
@@ -44,7 +44,7 @@ static bool closed_v6(const uint8_t a[16])
 
 /* As libcurl hands an address to the open-socket callback: the sockaddr
  * at the end, as long as its family needs. */
-static bool dispatcher_opens(const struct sockaddr *address, socklen_t length)
+static bool webhook_opens(const struct sockaddr *address, socklen_t length)
 {
     struct curl_sockaddr *c = calloc(1, offsetof(struct curl_sockaddr, addr) + length);
     FUZZ_CHECK(c != NULL);
@@ -77,7 +77,7 @@ static void fuzz_address(struct fuzz_bytes *in)
         mapped.sin6_addr.s6_addr[10] = mapped.sin6_addr.s6_addr[11] = 0xFF;
         memcpy(mapped.sin6_addr.s6_addr + 12, bytes, 4);
         FUZZ_CHECK(bpa_address_is_public((const struct sockaddr *)&mapped) == open);
-        FUZZ_CHECK(dispatcher_opens((const struct sockaddr *)&v4, sizeof v4) == open);
+        FUZZ_CHECK(webhook_opens((const struct sockaddr *)&v4, sizeof v4) == open);
     } else if (family % 3 == 1) {
         struct sockaddr_in6 v6 = {.sin6_family = AF_INET6, .sin6_port = htons(443)};
         memcpy(v6.sin6_addr.s6_addr, bytes, 16);
@@ -86,7 +86,7 @@ static void fuzz_address(struct fuzz_bytes *in)
         static const uint8_t mapped_prefix[12] = {[10] = 0xFF, [11] = 0xFF};
         if (memcmp(bytes, mapped_prefix, 12) == 0)
             FUZZ_CHECK(!(open && closed_v4(bytes + 12)));
-        FUZZ_CHECK(dispatcher_opens((const struct sockaddr *)&v6, sizeof v6) == open);
+        FUZZ_CHECK(webhook_opens((const struct sockaddr *)&v6, sizeof v6) == open);
     } else {
         /* another family: never public */
         struct sockaddr other = {.sa_family = (sa_family_t)(family == 2 ? AF_UNIX : family)};
