@@ -13,6 +13,7 @@ packages=(
     clang libclang-rt-dev # libFuzzer, for the fuzzing harnesses (tests/fuzz)
     wrk curl              # make bench: the request path under load
     chromium              # make test: the console's browser tests (tests/browser)
+    jq                    # the README's walkthrough, and make test, which runs it
 )
 
 missing=()

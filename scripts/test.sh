@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make test` after the build: the format check, the unit tests, the OpenAPI
 # lint, every integration test binary, then a short run of each fuzzing
-# harness. Runs them all and fails if any
-# failed. Usage: test.sh BUILD_DIR INTEGRATION_BINARY...
+# harness, the console's browser tests and the README's walkthrough. Runs
+# them all and fails if any failed. Usage: test.sh BUILD_DIR INTEGRATION_BINARY...
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 build=$1
@@ -36,6 +36,8 @@ done
 step "fuzz smoke" scripts/fuzz.sh --smoke
 # The console in Chromium: screenshots and axe results in build/browser/.
 step "browser (console in chromium)" scripts/test-browser.sh "$build/bpa-server"
+# The README's walkthrough, run as written against the demo world.
+step "walkthrough (README.md)" scripts/test-walkthrough.sh "$build/bpa-server"
 step "responses conform to openapi.yaml" node api-docs/check-responses.mjs "$BPA_RESPONSE_LOG"
 
 echo
