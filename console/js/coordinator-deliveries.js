@@ -54,6 +54,7 @@ addMessages({
     "co.event.match_cancelled": "match afgewezen of geannuleerd",
     "co.event.reminder": "herinnering",
     "co.event.reminder_alert": "waarschuwing: geen antwoord",
+    "co.event.ping": "testbericht van het portaal",
   },
   en: {
     "co.deliveries.title": "Notifications",
@@ -100,6 +101,7 @@ addMessages({
     "co.event.match_cancelled": "match rejected or cancelled",
     "co.event.reminder": "reminder",
     "co.event.reminder_alert": "alert: no answer",
+    "co.event.ping": "the portal's test message",
   },
 });
 

@@ -188,6 +188,9 @@ enum bpa_db_status bpa_db_occupation_known(struct bpa_db_conn *conn, const char 
  * location, etag} as JSON text. */
 enum bpa_db_status bpa_db_idempotency_claim(struct bpa_db_conn *conn, const char *scope,
                                             const char *key, const char *hash, char **stored);
+/* The first request's answer kept with `key`, as above, or NULL. */
+enum bpa_db_status bpa_db_idempotency_stored(struct bpa_db_conn *conn, const char *scope,
+                                             const char *key, char **stored);
 enum bpa_db_status bpa_db_idempotency_record(struct bpa_db_conn *conn, const char *scope,
                                              const char *key, const char *status_code,
                                              const char *body, const char *location,

@@ -33,6 +33,13 @@ enum bpa_db_status bpa_db_idempotency_claim(struct bpa_db_conn *conn, const char
     return bpa_db_text(conn, "idempotency_stored", 2, params, stored);
 }
 
+enum bpa_db_status bpa_db_idempotency_stored(struct bpa_db_conn *conn, const char *scope,
+                                             const char *key, char **stored)
+{
+    const char *params[] = {scope, key};
+    return bpa_db_text(conn, "idempotency_stored", 2, params, stored);
+}
+
 enum bpa_db_status bpa_db_idempotency_record(struct bpa_db_conn *conn, const char *scope,
                                              const char *key, const char *status_code,
                                              const char *body, const char *location,

@@ -37,7 +37,7 @@ void bpa_idempotency_begin(const struct bpa_request *request, struct bpa_idempot
     char *canonical =
         request->json ? json_dumps(request->json, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY)
                       : NULL;
-    const char *text = canonical ? canonical : "";
+    const char *text = canonical ? canonical : "{}"; /* no body is as good as {} */
     unsigned char digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(digest, (const unsigned char *)text, strlen(text));
     free(canonical);
@@ -48,8 +48,19 @@ void bpa_idempotency_begin(const struct bpa_request *request, struct bpa_idempot
     long long owner = p->role == BPA_ROLE_PORTAL     ? p->portal_id
                       : p->role == BPA_ROLE_EMPLOYER ? p->employer_id
                                                      : p->id;
-    snprintf(idempotency->scope, sizeof idempotency->scope, "%.120s %s:%lld", request->path,
-             bpa_role_name(p->role), owner);
+    snprintf(idempotency->scope, sizeof idempotency->scope, "%s %.120s %s:%lld", request->method,
+             request->path, bpa_role_name(p->role), owner);
+}
+
+enum bpa_db_status bpa_idempotency_lookup(struct bpa_db_conn *conn,
+                                          struct bpa_idempotency *idempotency)
+{
+    free(idempotency->first_answer);
+    idempotency->first_answer = NULL;
+    if (!idempotency->key)
+        return BPA_DB_OK;
+    return bpa_db_idempotency_stored(conn, idempotency->scope, idempotency->key,
+                                     &idempotency->first_answer);
 }
 
 enum bpa_db_status bpa_idempotency_claim(struct bpa_db_conn *conn,

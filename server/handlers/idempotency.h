@@ -3,7 +3,7 @@
  * the change and the answer kept last in it, so the change and its kept
  * answer commit together or not at all; a refused request keeps nothing.
  * Keys belong to the caller (a portal, an employer, a coordinator) and to
- * the path: one key on two matches' transitions is two keys. */
+ * the method and path: one key on two matches' transitions is two keys. */
 #ifndef BPA_IDEMPOTENCY_H
 #define BPA_IDEMPOTENCY_H
 
@@ -19,6 +19,11 @@ struct bpa_idempotency {
 /* Reads the request's key; a malformed one is a problem in `details`. */
 void bpa_idempotency_begin(const struct bpa_request *request, struct bpa_idempotency *idempotency,
                            json_t *details);
+/* Before checks whose outcome a first request may have changed (the
+ * placement it applied for since closed): finds a kept answer, setting
+ * first_answer. OK at once without a key. */
+enum bpa_db_status bpa_idempotency_lookup(struct bpa_db_conn *conn,
+                                          struct bpa_idempotency *idempotency);
 /* First in the transaction: BPA_DB_ABORT when the key was used before
  * (first_answer is set then). OK at once without a key. */
 enum bpa_db_status bpa_idempotency_claim(struct bpa_db_conn *conn,

@@ -160,6 +160,21 @@ static int reply_unknown(struct bpa_request *request, const char *field)
                   seeker ? "names no seeker you may match" : "names no placement you may match"));
 }
 
+/* True when the request's Idempotency-Key has a kept answer: *rc is the
+ * reply (the replay, or an error). */
+static bool answered_before(struct bpa_request *request, struct bpa_idempotency *idempotency,
+                            int *rc)
+{
+    enum bpa_db_status status = bpa_idempotency_lookup(request->db, idempotency);
+    if (status != BPA_DB_OK)
+        *rc = bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
+    else if (idempotency->first_answer)
+        *rc = bpa_idempotency_replay(request, idempotency);
+    bool answered = status != BPA_DB_OK || idempotency->first_answer;
+    bpa_idempotency_end(idempotency);
+    return answered;
+}
+
 int bpa_handle_match_create(struct bpa_request *request)
 {
     static const struct bpa_field fields[] = {
@@ -182,6 +197,11 @@ int bpa_handle_match_create(struct bpa_request *request)
     if (json_array_size(details))
         return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
     json_decref(details);
+    /* a retry is answered as the first request was, even when the
+     * placement has closed since */
+    int rc;
+    if (answered_before(request, &idempotency, &rc))
+        return rc;
     /* a portal applies for its own seekers to open placements */
     enum bpa_error refused = bpa_access_resource(request, BPA_SEEKER, seeker, true);
     if (refused == BPA_ERR_NOT_FOUND)
@@ -231,7 +251,6 @@ int bpa_handle_match_create(struct bpa_request *request)
                          .rules = server->rules.version};
     status = bpa_db_transaction(request->db, BPA_DB_READ_COMMITTED, run_create, &c);
     free(explanation);
-    int rc;
     if (status == BPA_DB_OK && c.created) {
         request->reply_location = c.location;
         rc = bpa_reply_json(request, 201, c.created);

@@ -83,9 +83,11 @@ static enum bpa_db_status describe_conflict(struct bpa_db_conn *conn, const json
     enum bpa_db_status status =
         params[1] ? bpa_db_call(conn, "seeker_holding_ref", 3, params, &holder) : BPA_DB_OK;
     if (status == BPA_DB_OK && holder) {
+        char problem[64];
         snprintf(message, size, "seeker %s already has this external_ref", holder);
+        snprintf(problem, sizeof problem, "is already used by seeker %s", holder);
         json_array_append_new(details, json_pack("{s:s, s:s, s:I}", "field", "external_ref",
-                                                 "problem", message, "existing_id",
+                                                 "problem", problem, "existing_id",
                                                  (json_int_t)strtoll(holder, NULL, 10)));
     }
     free(holder);
