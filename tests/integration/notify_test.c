@@ -3,11 +3,11 @@
  * e-mail in the contact's language, feeds, retries until dead and a retry
  * that delivers, and a dispatcher that was killed picking up again. */
 #include "harness.h"
+#include "webhook_receiver.h"
 
 #include <arpa/inet.h>
 #include <check.h>
 #include <curl/curl.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -23,60 +23,10 @@ static struct harness_db db;
 static struct harness_server server, other; /* two daemons, two dispatchers */
 static char *coordinator, *employer_user, *portal_key, *secret;
 static long long employer, portal;
+static struct webhook_receiver hooks; /* the portal's webhook */
 static char scratch[] = "/tmp/bpa-notify-XXXXXX";
-static char receiver_log[128], receiver_fail[128], smtp_log[128];
-static int receiver_port, smtp_port;
-
-/* --- the webhook receiver: records every call; answers 500 while told to --- */
-
-struct upload {
-    char body[8192];
-    size_t len;
-};
-
-static enum MHD_Result receive(void *cls, struct MHD_Connection *c, const char *url,
-                               const char *method, const char *version, const char *data,
-                               size_t *size, void **context)
-{
-    (void)cls, (void)url, (void)method, (void)version;
-    struct upload *u = *context;
-    if (!u) {
-        *context = calloc(1, sizeof *u);
-        return MHD_YES;
-    }
-    if (*size) {
-        size_t n = *size < sizeof u->body - 1 - u->len ? *size : sizeof u->body - 1 - u->len;
-        memcpy(u->body + u->len, data, n);
-        u->len += n;
-        *size = 0;
-        return MHD_YES;
-    }
-    bool failing = access(receiver_fail, F_OK) == 0;
-    json_t *line =
-        json_pack("{s:s?, s:s?, s:s?, s:s?, s:s, s:b}", "event_id",
-                  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-BPA-Event-Id"), "event",
-                  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-BPA-Event"), "timestamp",
-                  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-BPA-Timestamp"), "signature",
-                  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-BPA-Signature"), "body",
-                  u->body, "refused", failing);
-    char *text = json_dumps(line, JSON_COMPACT);
-    FILE *f = fopen(receiver_log, "a");
-    fprintf(f, "%s\n", text);
-    fclose(f);
-    free(text);
-    json_decref(line);
-    struct MHD_Response *r = MHD_create_response_from_buffer(2, "ok", MHD_RESPMEM_PERSISTENT);
-    enum MHD_Result rc = MHD_queue_response(c, failing ? 500 : 200, r);
-    MHD_destroy_response(r);
-    return rc;
-}
-
-static void received_done(void *cls, struct MHD_Connection *c, void **context,
-                          enum MHD_RequestTerminationCode how)
-{
-    (void)cls, (void)c, (void)how;
-    free(*context);
-}
+static char smtp_log[128];
+static int smtp_port;
 
 /* --- the SMTP sink: just enough SMTP to take a message --- */
 
@@ -190,28 +140,9 @@ static long long new_match(void)
 /* The receiver's record of `event` for `match`, waiting up to 10 s. */
 static json_t *webhook_call(long long match, const char *event, bool accepted)
 {
-    for (int tries = 0; tries < 200; tries++) {
-        FILE *f = fopen(receiver_log, "r");
-        char line[16384];
-        while (f && fgets(line, sizeof line, f)) {
-            json_t *call_record = json_loads(line, 0, NULL);
-            json_t *body =
-                json_loads(json_string_value(json_object_get(call_record, "body")), 0, NULL);
-            bool wanted = json_integer_value(json_object_get(body, "match_id")) == match &&
-                          !strcmp(json_string_value(json_object_get(body, "type")), event) &&
-                          json_is_true(json_object_get(call_record, "refused")) != accepted;
-            json_decref(body);
-            if (wanted) {
-                fclose(f);
-                return call_record;
-            }
-            json_decref(call_record);
-        }
-        if (f)
-            fclose(f);
-        usleep(50000);
-    }
-    return NULL;
+    struct webhook_filter filter = {
+        .event = event, .match_id = match, .answer = accepted ? WEBHOOK_ACCEPTED : WEBHOOK_REFUSED};
+    return webhook_receiver_wait(&hooks, filter, 10);
 }
 
 static char *email_to(const char *address, const char *subject)
@@ -268,30 +199,15 @@ START_TEST(the_story_notifies_both_sides)
     ck_assert_ptr_nonnull(json_string_value(json_object_get(hook, "event_id")));
     ck_assert_ptr_null(strstr(body, "Noor")); /* ids, never personal data */
     ck_assert_ptr_null(strstr(body, "noor@"));
-    /* the receiver's check: HMAC-SHA256(secret, timestamp "." body) */
-    unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256_state state;
-    crypto_auth_hmacsha256_init(&state, (const unsigned char *)secret, strlen(secret));
-    crypto_auth_hmacsha256_update(&state, (const unsigned char *)timestamp, strlen(timestamp));
-    crypto_auth_hmacsha256_update(&state, (const unsigned char *)".", 1);
-    crypto_auth_hmacsha256_update(&state, (const unsigned char *)body, strlen(body));
-    crypto_auth_hmacsha256_final(&state, mac);
-    char expected[72] = "sha256=";
-    sodium_bin2hex(expected + 7, 65, mac, sizeof mac);
-    ck_assert_str_eq(json_string_value(json_object_get(hook, "signature")), expected);
+    /* the receiver's check: HMAC-SHA256(secret, timestamp "." body), one signature */
+    const char *signature = json_string_value(json_object_get(hook, "signature"));
+    ck_assert_uint_eq(webhook_signature_count(signature), 1);
+    ck_assert_int_eq(webhook_signature_position(signature, secret, timestamp, body), 0);
     /* two dispatchers ran: still one delivery of this event */
     usleep(500000);
-    char *log = NULL;
-    FILE *f = fopen(receiver_log, "r");
-    size_t n = 0;
-    ck_assert(getdelim(&log, &n, '\0', f) > 0);
-    fclose(f);
-    int deliveries = 0;
     const char *event_id = json_string_value(json_object_get(hook, "event_id"));
-    for (const char *at = log; (at = strstr(at, event_id)) != NULL; at += strlen(event_id))
-        deliveries++;
-    free(log);
-    ck_assert_int_eq(deliveries, 2); /* the header and the body of one call */
+    ck_assert_uint_eq(webhook_receiver_count(&hooks, (struct webhook_filter){.event_id = event_id}),
+                      1);
     json_decref(hook);
 
     char *mail = email_to("contact@werkplaats.example", "Een kandidaat voor uw werkleerplek");
@@ -342,8 +258,7 @@ END_TEST
 
 START_TEST(a_failing_receiver_gets_retries_then_dead_then_a_retry_delivers)
 {
-    FILE *f = fopen(receiver_fail, "w");
-    fclose(f);
+    webhook_receiver_fail(&hooks, true);
     long long match = new_match();
     expect_act(coordinator, match, "approve");
     /* 3 attempts, then dead */
@@ -368,7 +283,7 @@ START_TEST(a_failing_receiver_gets_retries_then_dead_then_a_retry_delivers)
             usleep(50000);
     }
     ck_assert_msg(dead, "the failing webhook never became dead");
-    unlink(receiver_fail);
+    webhook_receiver_fail(&hooks, false);
     struct http_response r =
         call(coordinator, "POST", fmt("/v1/notifications/%lld/retry", dead), NULL);
     ck_assert_int_eq(r.status, 200);
@@ -437,19 +352,11 @@ int main(void)
 {
     if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || !mkdtemp(scratch))
         return 2;
-    snprintf(receiver_log, sizeof receiver_log, "%s/receiver.log", scratch);
-    snprintf(receiver_fail, sizeof receiver_fail, "%s/receiver.fail", scratch);
     snprintf(smtp_log, sizeof smtp_log, "%s/smtp.log", scratch);
-    int receiver_socket = listen_on_free_port(&receiver_port);
     int smtp_socket = listen_on_free_port(&smtp_port);
-    if (receiver_socket < 0 || smtp_socket < 0)
-        return 2;
-    struct MHD_Daemon *receiver =
-        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL,
-                         NULL, receive, NULL, MHD_OPTION_LISTEN_SOCKET, receiver_socket,
-                         MHD_OPTION_NOTIFY_COMPLETED, received_done, NULL, MHD_OPTION_END);
     pthread_t sink;
-    if (!receiver || pthread_create(&sink, NULL, smtp_sink, &smtp_socket) != 0)
+    if (smtp_socket < 0 || !webhook_receiver_start(&hooks) ||
+        pthread_create(&sink, NULL, smtp_sink, &smtp_socket) != 0)
         return 2;
 
     harness_db_create(&db);
@@ -471,8 +378,7 @@ int main(void)
     http_response_free(&r);
     employer_user =
         harness_login_new_account(&server, db.url, "werk@example.org", fmt("%lld", employer));
-    r = call(portal_key, "PUT", "/v1/portal/webhook",
-             fmt("{\"url\":\"http://127.0.0.1:%d/hook\"}", receiver_port));
+    r = call(portal_key, "PUT", "/v1/portal/webhook", fmt("{\"url\":\"%s\"}", hooks.url));
     if (r.status != 200) {
         fprintf(stderr, "registering the webhook failed: %ld %s\n", r.status, r.body);
         return 2;
@@ -500,7 +406,7 @@ int main(void)
             failed++;
     }
     harness_db_destroy(&db);
-    MHD_stop_daemon(receiver);
+    webhook_receiver_stop(&hooks);
     char command[128];
     snprintf(command, sizeof command, "rm -rf '%s'", scratch);
     if (system(command) != 0)
