@@ -3,8 +3,8 @@
  * page (limit and the opaque cursor), LIKE escaping of a search text; and
  * the headers Authorization (the token's shape and hash, server/auth.c),
  * X-Request-Id (server/request_id.c), If-Match and Idempotency-Key
- * (server/handlers/resource.c, compiled in here because their readers are
- * static there).
+ * (server/handlers/resource.c and idempotency.c, compiled in here because
+ * their readers are static there).
  *
  * The input is lines "name=value", the request's query arguments and
  * headers. libmicrohttpd's look-up is replaced by one over those lines (the
@@ -23,6 +23,7 @@
  * fuzz-links: server/schedule.c
  * fuzz-flags: -max_len=2048
  */
+#include "../../server/handlers/idempotency.c"
 #include "../../server/handlers/resource.c"
 
 #include "auth.h"
@@ -260,8 +261,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (if_match)
         FUZZ_CHECK(strlen(if_match) >= 1 && strspn(if_match, "0123456789") == strlen(if_match));
     const char *key = bpa_header(&request, "Idempotency-Key");
-    if (key && valid_idempotency_key(key))
-        FUZZ_CHECK(strlen(key) >= 1 && strlen(key) <= 200);
+    if (key && valid_key(key))
+        FUZZ_CHECK(strlen(key) >= 1 && strlen(key) <= 200 && !strpbrk(key, " \t\r\n"));
 
     /* the last value given, as the key of a page the server makes */
     const char *last = value_count ? values[value_count - 1].value : "";
