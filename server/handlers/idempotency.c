@@ -52,6 +52,18 @@ void bpa_idempotency_begin(const struct bpa_request *request, struct bpa_idempot
              request->path, bpa_role_name(p->role), owner);
 }
 
+json_t *bpa_idempotent_body(const struct bpa_request *request, const struct bpa_field *fields,
+                            const char *missing, struct bpa_idempotency *idempotency,
+                            json_t *details)
+{
+    bpa_idempotency_begin(request, idempotency, details);
+    if (!request->json) {
+        bpa_field_problem(details, "body", missing);
+        return NULL;
+    }
+    return bpa_fields_check(request->json, fields, "", details);
+}
+
 enum bpa_db_status bpa_idempotency_lookup(struct bpa_db_conn *conn,
                                           struct bpa_idempotency *idempotency)
 {

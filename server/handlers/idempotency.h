@@ -7,6 +7,7 @@
 #ifndef BPA_IDEMPOTENCY_H
 #define BPA_IDEMPOTENCY_H
 
+#include "fields.h"
 #include "http.h"
 
 struct bpa_idempotency {
@@ -19,6 +20,12 @@ struct bpa_idempotency {
 /* Reads the request's key; a malformed one is a problem in `details`. */
 void bpa_idempotency_begin(const struct bpa_request *request, struct bpa_idempotency *idempotency,
                            json_t *details);
+/* For a request that creates or acts: reads its key (begin, above) and
+ * checks its JSON body against `fields` (`missing`: the problem when there
+ * is none), every problem in `details`. The checked body, or NULL. */
+json_t *bpa_idempotent_body(const struct bpa_request *request, const struct bpa_field *fields,
+                            const char *missing, struct bpa_idempotency *idempotency,
+                            json_t *details);
 /* Before checks whose outcome a first request may have changed (the
  * placement it applied for since closed): finds a kept answer, setting
  * first_answer. OK at once without a key. */

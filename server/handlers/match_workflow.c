@@ -184,10 +184,8 @@ int bpa_handle_match_create(struct bpa_request *request)
     };
     json_t *details = json_array();
     struct bpa_idempotency idempotency;
-    bpa_idempotency_begin(request, &idempotency, details);
-    json_t *body = bpa_fields_check(request->json, fields, "", details);
-    if (!request->json)
-        bpa_field_problem(details, "body", "a JSON object is required");
+    json_t *body =
+        bpa_idempotent_body(request, fields, "a JSON object is required", &idempotency, details);
     char seeker[24], placement[24];
     snprintf(seeker, sizeof seeker, "%lld",
              (long long)json_integer_value(json_object_get(body, "seeker_id")));
@@ -499,10 +497,8 @@ int bpa_handle_match_transition(struct bpa_request *request)
     };
     json_t *details = json_array();
     struct bpa_idempotency idempotency;
-    bpa_idempotency_begin(request, &idempotency, details);
-    json_t *body = bpa_fields_check(request->json, fields, "", details);
-    if (!request->json)
-        bpa_field_problem(details, "body", "a JSON object is required");
+    json_t *body =
+        bpa_idempotent_body(request, fields, "a JSON object is required", &idempotency, details);
     const struct bpa_match_action *action =
         bpa_match_action(json_string_value(json_object_get(body, "action")));
     const char *reason = json_string_value(json_object_get(body, "reason_code"));

@@ -158,11 +158,8 @@ int bpa_resource_create(struct bpa_request *request, const struct bpa_resource *
 {
     json_t *details = json_array();
     struct bpa_idempotency idempotency;
-    bpa_idempotency_begin(request, &idempotency, details);
-    json_t *doc =
-        request->json ? bpa_fields_check(request->json, resource->fields, "", details) : NULL;
-    if (!request->json)
-        bpa_field_problem(details, "body", "a JSON object is required");
+    json_t *doc = bpa_idempotent_body(request, resource->fields, "a JSON object is required",
+                                      &idempotency, details);
     bpa_access_claim(request, resource->kind, doc, details);
     if (json_array_size(details)) {
         /* every problem in one answer: what the database knows too */

@@ -99,10 +99,8 @@ int bpa_handle_webhook_register(struct bpa_request *request)
     };
     json_t *details = json_array();
     struct bpa_idempotency idempotency;
-    bpa_idempotency_begin(request, &idempotency, details);
-    json_t *body = bpa_fields_check(request->json, fields, "", details);
-    if (!request->json)
-        bpa_field_problem(details, "body", "a JSON object {\"url\"} is required");
+    json_t *body = bpa_idempotent_body(request, fields, "a JSON object {\"url\"} is required",
+                                       &idempotency, details);
     int rc;
     if (json_array_size(details)) {
         rc = bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, json_incref(details));
