@@ -9,6 +9,7 @@
 
 #include <check.h>
 #include <curl/curl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -229,6 +230,59 @@ START_TEST(a_replayed_application_returns_the_first_match)
     ck_assert_int_eq(
         db_number(fmt("SELECT count(*) FROM matches WHERE placement_id = %lld", other_placement)),
         0);
+    free(key);
+}
+END_TEST
+
+/* One of several clients sending the same application with the same key
+ * at the same moment (a portal retrying while the first is in flight). */
+struct racer {
+    pthread_barrier_t *start;
+    const char *bearer, *body;
+    struct http_response answer;
+};
+
+static void *race(void *context)
+{
+    struct racer *r = context;
+    const char *headers[] = {r->bearer, "Idempotency-Key: apply-raced",
+                             "Content-Type: application/json", NULL};
+    pthread_barrier_wait(r->start);
+    http_call(&server, "POST", "/v1/matches", headers, r->body, &r->answer);
+    return NULL;
+}
+
+START_TEST(concurrent_retries_of_an_application_make_one_match)
+{
+    enum { RACERS = 8 };
+    long long portal;
+    char *key = new_portal("Racing portal", &portal);
+    long long placement = new_placement(true), seeker = new_seeker(key, "Race");
+    char bearer[128], body[96];
+    harness_bearer(key, bearer, sizeof bearer);
+    snprintf(body, sizeof body, "%s", application(seeker, placement));
+    pthread_barrier_t start;
+    pthread_barrier_init(&start, NULL, RACERS);
+    struct racer racers[RACERS];
+    pthread_t threads[RACERS];
+    for (int i = 0; i < RACERS; i++) {
+        racers[i] = (struct racer){.start = &start, .bearer = bearer, .body = body};
+        ck_assert_int_eq(pthread_create(&threads[i], NULL, race, &racers[i]), 0);
+    }
+    int first = 0;
+    for (int i = 0; i < RACERS; i++) {
+        pthread_join(threads[i], NULL);
+        struct http_response *a = &racers[i].answer;
+        ck_assert_msg(a->status == 201, "%ld %s", a->status, a->body);
+        ck_assert_int_eq(id_of(a), id_of(&racers[0].answer));
+        first += !replayed(a);
+    }
+    ck_assert_int_eq(first, 1); /* one made it; the others got its answer */
+    for (int i = 0; i < RACERS; i++)
+        http_response_free(&racers[i].answer);
+    pthread_barrier_destroy(&start);
+    ck_assert_int_eq(db_number(fmt("SELECT count(*) FROM matches WHERE seeker_id = %lld", seeker)),
+                     1);
     free(key);
 }
 END_TEST
@@ -704,6 +758,7 @@ static int run_tests(void)
     TCase *retries = tcase_create("retries and answers");
     tcase_set_timeout(retries, 120);
     tcase_add_test(retries, a_replayed_application_returns_the_first_match);
+    tcase_add_test(retries, concurrent_retries_of_an_application_make_one_match);
     tcase_add_test(retries, a_replayed_transition_acts_once);
     tcase_add_test(retries, applying_with_what_is_not_yours_is_not_found);
     tcase_add_test(retries, one_refusal_names_every_problem);
