@@ -35,15 +35,17 @@ NPM_CI_FLAGS ?=
 GEN_CONSOLE  := build/gen/console_assets.c
 CONSOLE_DEPS := console/node_modules/.package-lock.json
 CONSOLE_SRC  := console/index.html console/build-console.mjs $(wildcard console/js/*.js console/css/*.css)
+# The most common passwords (server/data/), refused as new ones: compiled in.
+GEN_PASSWORDS := build/gen/common_passwords.c
 
 SERVER_SRC := $(sort $(wildcard server/*.c server/db/*.c server/handlers/*.c matcher/*.c)) \
-              $(GEN_DOCS) $(GEN_CONSOLE)
+              $(GEN_DOCS) $(GEN_CONSOLE) $(GEN_PASSWORDS)
 SERVER_LIB := $(filter-out server/main.c,$(SERVER_SRC))
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC  := $(sort $(wildcard bench/*.c))
 INTEG_SRC  := $(sort $(wildcard tests/integration/*_test.c))
 SUPPORT    := $(sort $(wildcard tests/support/*.c))
-C_FILES    := $(filter-out $(GEN_DOCS) $(GEN_CONSOLE),$(SERVER_SRC)) $(UNIT_SRC) $(INTEG_SRC) $(SUPPORT) $(BENCH_SRC) \
+C_FILES    := $(filter-out $(GEN_DOCS) $(GEN_CONSOLE) $(GEN_PASSWORDS),$(SERVER_SRC)) $(UNIT_SRC) $(INTEG_SRC) $(SUPPORT) $(BENCH_SRC) \
               $(wildcard server/*.h server/db/*.h server/handlers/*.h matcher/*.h tests/support/*.h bench/*.h) \
               $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
 
@@ -67,6 +69,9 @@ $(CONSOLE_DEPS): console/package-lock.json
 
 $(GEN_CONSOLE): $(CONSOLE_SRC) $(CONSOLE_DEPS)
 	@node console/build-console.mjs $@
+
+$(GEN_PASSWORDS): server/data/common-passwords.txt server/data/build-common-passwords.mjs
+	@node server/data/build-common-passwords.mjs $@
 
 build/bpa-server: $(SERVER_SRC:%.c=$(REL)/%.o)
 	@echo "  LINK $@"

@@ -1,5 +1,6 @@
 /* Passwords and tokens. */
 #include "auth.h"
+#include "common_passwords.h"
 
 #include <string.h>
 
@@ -19,6 +20,8 @@ const char *bpa_password_problem(const char *password)
         return "must be at most 1024 bytes";
     if (only_space)
         return "must not be only spaces";
+    if (bpa_password_is_common(password))
+        return "must not be one of the most common passwords";
     return NULL;
 }
 

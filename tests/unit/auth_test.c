@@ -1,5 +1,6 @@
 /* Passwords and tokens. */
 #include "auth.h"
+#include "common_passwords.h"
 #include "suites.h"
 
 #include <string.h>
@@ -38,6 +39,47 @@ START_TEST(password_rules)
 }
 END_TEST
 
+START_TEST(common_passwords_are_refused)
+{
+    /* entries of server/data/common-passwords.txt, in any letter case */
+    ck_assert(bpa_password_is_common("1qaz2wsx3edc"));
+    ck_assert(bpa_password_is_common("LeaveMeAlone"));
+    ck_assert_str_eq(bpa_password_problem("1qaz2wsx3edc"),
+                     "must not be one of the most common passwords");
+    ck_assert_str_eq(bpa_password_problem("QWERTY123456"),
+                     "must not be one of the most common passwords");
+    ck_assert_ptr_nonnull(bpa_password_problem("123456789987654321"));
+    /* only the whole password counts */
+    ck_assert(!bpa_password_is_common("1qaz2wsx3ed"));
+    ck_assert(!bpa_password_is_common("1qaz2wsx3edc!"));
+    ck_assert(!bpa_password_is_common("x1qaz2wsx3edc"));
+    ck_assert(!bpa_password_is_common(""));
+    /* the length rules come first: a short common one is refused for its length */
+    ck_assert_str_eq(bpa_password_problem("password"), "must be at least 12 characters");
+
+    /* the generated list: lower-case, sorted strictly, each entry found */
+    ck_assert_uint_gt(bpa_common_password_count, 100);
+    for (size_t i = 0; i < bpa_common_password_count; i++) {
+        const char *entry = bpa_common_passwords[i];
+        ck_assert_uint_le(strlen(entry), bpa_common_password_longest);
+        for (const char *c = entry; *c; c++)
+            ck_assert(!(*c >= 'A' && *c <= 'Z'));
+        if (i > 0)
+            ck_assert_int_lt(strcmp(bpa_common_passwords[i - 1], entry), 0);
+        ck_assert_msg(bpa_password_is_common(entry), "%s not found", entry);
+    }
+
+    /* a random one of 16 letters and digits is none of them */
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    char picked[17];
+    for (size_t i = 0; i < 16; i++)
+        picked[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+    picked[16] = '\0';
+    ck_assert(!bpa_password_is_common(picked));
+    ck_assert_ptr_null(bpa_password_problem(picked));
+}
+END_TEST
+
 START_TEST(tokens_are_random_shaped_and_hashed)
 {
     char a[BPA_TOKEN_SIZE], b[BPA_TOKEN_SIZE];
@@ -67,6 +109,7 @@ Suite *auth_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, password_round_trip_and_rehash);
     tcase_add_test(tc, password_rules);
+    tcase_add_test(tc, common_passwords_are_refused);
     tcase_add_test(tc, tokens_are_random_shaped_and_hashed);
     suite_add_tcase(s, tc);
     return s;
