@@ -39,7 +39,16 @@ CREDENTIALS
     sed 's/^/  /' var/demo-credentials.txt
 fi
 
+# With no SMTP relay, e-mail (sign-up confirmations, invitations, password
+# resets) is written to var/mail/ as files, so that its links can be read.
+mail=()
+if [[ -z "${BPA_SMTP_URL:-}" && -z "${BPA_MAIL_DIR:-}" ]]; then
+    mkdir -p var/mail
+    mail=(--mail-dir var/mail)
+    echo "e-mail goes to files in var/mail/ (no BPA_SMTP_URL): the newest holds the latest link"
+fi
+
 echo "serving on http://${BPA_LISTEN_ADDRESS:-127.0.0.1}:${BPA_PORT:-8080} (Ctrl-C stops)"
 # Not exec: the EXIT trap must run after the daemon has stopped. Ctrl-C
 # reaches the daemon, which stops gracefully and exits 0.
-build/bpa-server "$@"
+build/bpa-server "${mail[@]}" "$@"

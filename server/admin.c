@@ -1,9 +1,10 @@
-/* The operator's command line. */
+/* The operator's command line: reads its arguments and a password, runs
+ * the shared steps of registry.h, prints the result as JSON. */
 #include "admin.h"
 
-#include "access.h"
 #include "auth.h"
 #include "log.h"
+#include "registry.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -73,6 +74,49 @@ static int failed(const char *what, enum bpa_db_status status)
     return 1;
 }
 
+/* The operator's steps, each in a transaction of its own (registry.h). */
+struct operator_step {
+    const struct bpa_new_account *account; /* create-coordinator, create-employer-user */
+    const char *portal_id;                 /* create-key, revoke-key, disable-portal */
+    const char *name, *contact_email;      /* create-portal */
+    const char *key_id;                    /* revoke-key */
+    char id[24];                           /* the account or portal made */
+    struct bpa_new_key key;
+    bool found;
+    enum bpa_registry_outcome outcome;
+};
+
+static enum bpa_db_status create_account_step(struct bpa_db_conn *conn, void *context)
+{
+    struct operator_step *step = context;
+    return bpa_registry_account_create(conn, NULL, step->account, step->id);
+}
+
+static enum bpa_db_status create_portal_step(struct bpa_db_conn *conn, void *context)
+{
+    struct operator_step *step = context;
+    return bpa_registry_portal_create(conn, NULL, step->name, step->contact_email, step->id,
+                                      &step->key);
+}
+
+static enum bpa_db_status create_key_step(struct bpa_db_conn *conn, void *context)
+{
+    struct operator_step *step = context;
+    return bpa_registry_key_issue(conn, NULL, step->portal_id, &step->key, &step->found);
+}
+
+static enum bpa_db_status revoke_key_step(struct bpa_db_conn *conn, void *context)
+{
+    struct operator_step *step = context;
+    return bpa_registry_key_revoke(conn, NULL, step->key_id, NULL, &step->outcome);
+}
+
+static enum bpa_db_status disable_portal_step(struct bpa_db_conn *conn, void *context)
+{
+    struct operator_step *step = context;
+    return bpa_registry_portal_set_active(conn, NULL, step->portal_id, false, &step->outcome);
+}
+
 static int create_account(struct bpa_db_conn *conn, const struct bpa_config *config,
                           const char *role)
 {
@@ -98,64 +142,59 @@ static int create_account(struct bpa_db_conn *conn, const struct bpa_config *con
     sodium_memzero(password, sizeof password);
     if (rc != 0)
         return failed("hashing the password ran out of memory", BPA_DB_HARD);
-    const char *params[] = {email, hash, role, config->employer_id};
-    char *id = NULL;
-    enum bpa_db_status status = bpa_db_call(conn, "account_create", 4, params, &id);
+    const struct bpa_new_account account = {
+        .email = email,
+        .password_hash = hash,
+        .role = role,
+        .employer_id = config->employer_id,
+    };
+    struct operator_step step = {.account = &account};
+    enum bpa_db_status status =
+        bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, create_account_step, &step);
     if (status == BPA_DB_CONFLICT) {
         fprintf(stderr, "bpa-server: an account with e-mail %s exists already\n", email);
         return 1;
     }
-    if (status == BPA_DB_OK)
-        status = bpa_access_audit_operator(conn, "account.create", "account", id,
-                                           json_pack("{s:s, s:s}", "email", email, "role", role));
-    if (status != BPA_DB_OK) {
-        free(id);
+    if (status != BPA_DB_OK)
         return failed("creating the account failed", status);
-    }
-    print_json(json_pack("{s:I, s:s, s:s, s:s?}", "account_id", (json_int_t)atoll(id), "email",
-                         email, "role", role, "employer_id", config->employer_id));
-    free(id);
+    print_json(json_pack("{s:I, s:s, s:s, s:s?}", "account_id", (json_int_t)atoll(step.id), "email",
+                         email, "role", role, "employer_id", account.employer_id));
     return 0;
 }
 
-/* Makes a key for `portal_id` and prints it with `extra` members (stolen). */
-static int create_key(struct bpa_db_conn *conn, const char *portal_id, json_t *extra)
+/* Prints a new key with `extra` members (stolen), once. */
+static int print_key(const char *portal_id, struct bpa_new_key *key, json_t *extra)
 {
-    char key[BPA_TOKEN_SIZE], hash[BPA_TOKEN_HASH_SIZE];
-    bpa_token_new(BPA_KEY_PREFIX, key);
-    bpa_token_hash(key, hash);
-    const char *params[] = {hash, portal_id};
-    char *key_id = NULL;
-    enum bpa_db_status status = bpa_db_call(conn, "key_create", 2, params, &key_id);
-    if (status == BPA_DB_OK && !key_id) {
-        fprintf(stderr, "bpa-server: there is no portal %s\n", portal_id);
-        json_decref(extra);
-        return 1;
-    }
-    if (status == BPA_DB_OK)
-        status = bpa_access_audit_operator(conn, "api_key.create", "portal", portal_id,
-                                           json_pack("{s:s}", "key_id", key_id));
-    if (status != BPA_DB_OK) {
-        free(key_id);
-        json_decref(extra);
-        return failed("creating the key failed", status);
-    }
     json_t *out = json_pack("{s:I, s:I, s:s}", "portal_id", (json_int_t)atoll(portal_id), "key_id",
-                            (json_int_t)atoll(key_id), "api_key", key);
+                            (json_int_t)atoll(key->key_id), "api_key", key->api_key);
     json_object_update(out, extra);
     json_decref(extra);
     print_json(out);
     fprintf(stderr, "bpa-server: store this API key now: it is shown only once.\n");
-    sodium_memzero(key, sizeof key);
-    free(key_id);
+    bpa_registry_key_wipe(key);
     return 0;
+}
+
+static int create_key(struct bpa_db_conn *conn, const char *portal_id)
+{
+    struct operator_step step = {.portal_id = portal_id};
+    enum bpa_db_status status =
+        bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, create_key_step, &step);
+    if (status == BPA_DB_OK && !step.found) {
+        fprintf(stderr, "bpa-server: there is no portal %s\n", portal_id);
+        return 1;
+    }
+    if (status != BPA_DB_OK)
+        return failed("creating the key failed", status);
+    return print_key(portal_id, &step.key, json_object());
 }
 
 static int create_portal(struct bpa_db_conn *conn, const struct bpa_config *config)
 {
-    const char *params[] = {config->command_file, config->contact_email};
-    char *id = NULL;
-    enum bpa_db_status status = bpa_db_call(conn, "portal_create", 2, params, &id);
+    struct operator_step step = {.name = config->command_file,
+                                 .contact_email = config->contact_email};
+    enum bpa_db_status status =
+        bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, create_portal_step, &step);
     if (status == BPA_DB_CONFLICT || status == BPA_DB_INVALID) {
         fprintf(stderr,
                 "bpa-server: a portal named '%s' exists already, or the name or e-mail "
@@ -163,14 +202,9 @@ static int create_portal(struct bpa_db_conn *conn, const struct bpa_config *conf
                 config->command_file);
         return 1;
     }
-    if (status == BPA_DB_OK)
-        status = bpa_access_audit_operator(conn, "portal.create", "portal", id,
-                                           json_pack("{s:s}", "name", config->command_file));
-    int rc = status == BPA_DB_OK
-                 ? create_key(conn, id, json_pack("{s:s}", "name", config->command_file))
-                 : failed("creating the portal failed", status);
-    free(id);
-    return rc;
+    if (status != BPA_DB_OK)
+        return failed("creating the portal failed", status);
+    return print_key(step.id, &step.key, json_pack("{s:s}", "name", config->command_file));
 }
 
 static bool is_id(const char *text)
@@ -179,22 +213,21 @@ static bool is_id(const char *text)
     return n > 0 && n < 19 && strspn(text, "0123456789") == n;
 }
 
-static int simple_change(struct bpa_db_conn *conn, const char *statement, int count,
-                         const char *const *params, const char *action, const char *type,
-                         const char *missing)
+/* Revoking a key or disabling a portal: {"done": action, "id"}. With
+ * `once`, doing it again is refused (a key is revoked once; a portal may
+ * be disabled again). */
+static int change(struct bpa_db_conn *conn, bpa_db_work_fn work, struct operator_step *step,
+                  bool once, const char *action, const char *id, const char *missing)
 {
-    char *row = NULL;
-    enum bpa_db_status status = bpa_db_call(conn, statement, count, params, &row);
-    if (status == BPA_DB_OK && !row) {
+    enum bpa_db_status status = bpa_db_transaction(conn, BPA_DB_READ_COMMITTED, work, step);
+    if (status != BPA_DB_OK)
+        return failed("the change failed", status);
+    if (step->outcome == BPA_REGISTRY_MISSING ||
+        (once && step->outcome == BPA_REGISTRY_UNCHANGED)) {
         fprintf(stderr, "bpa-server: %s\n", missing);
         return 1;
     }
-    free(row);
-    if (status == BPA_DB_OK)
-        status = bpa_access_audit_operator(conn, action, type, params[0], NULL);
-    if (status != BPA_DB_OK)
-        return failed("the change failed", status);
-    print_json(json_pack("{s:s, s:s}", "done", action, "id", params[0]));
+    print_json(json_pack("{s:s, s:s}", "done", action, "id", id));
     return 0;
 }
 
@@ -215,23 +248,22 @@ static int run(struct bpa_db_conn *conn, const struct bpa_config *config)
         fprintf(stderr, "bpa-server: '%s' is not an id\n", arg);
         return 2;
     }
+    struct operator_step step = {.portal_id = arg, .key_id = arg};
     switch (config->command) {
-    case BPA_CMD_DISABLE_PORTAL: {
-        const char *params[] = {arg, "false"};
-        return simple_change(conn, "portal_set_active", 2, params, "portal.disable", "portal",
-                             "there is no such portal");
-    }
+    case BPA_CMD_DISABLE_PORTAL:
+        return change(conn, disable_portal_step, &step, false, "portal.disable", arg,
+                      "there is no such portal");
     case BPA_CMD_CREATE_KEY:
-        return create_key(conn, arg, json_object());
+        return create_key(conn, arg);
     case BPA_CMD_REVOKE_KEY:
-        return simple_change(conn, "key_revoke", 1, &arg, "api_key.revoke", "api_key",
-                             "there is no such key, or it is revoked already");
+        return change(conn, revoke_key_step, &step, true, "api_key.revoke", arg,
+                      "there is no such key, or it is revoked already");
     case BPA_CMD_LIST_KEYS: {
         char *list = NULL;
-        enum bpa_db_status status = bpa_db_call(conn, "key_list", 1, &arg, &list);
+        enum bpa_db_status status = bpa_registry_key_list(conn, arg, &list);
         if (status != BPA_DB_OK)
             return failed("listing keys failed", status);
-        print_json(json_loads(list, 0, NULL));
+        print_json(list ? json_loads(list, 0, NULL) : json_array()); /* no portal: no keys */
         free(list);
         return 0;
     }

@@ -13,6 +13,7 @@
 
 #define BPA_SESSION_PREFIX     "bpa_s_"
 #define BPA_KEY_PREFIX         "bpa_k_"
+#define BPA_LINK_PREFIX        "bpa_t_" /* a one-time link's token */
 #define BPA_TOKEN_RANDOM_BYTES 32
 /* prefix + 43 base64 characters + NUL */
 #define BPA_TOKEN_SIZE 64
@@ -38,7 +39,8 @@ bool bpa_password_verify(const char *hash, const char *password);
 /* True when `hash` was made with other limits than `limits`. */
 bool bpa_password_needs_rehash(const char *hash, const struct bpa_password_limits *limits);
 
-/* A new random token with `prefix` (BPA_SESSION_PREFIX or BPA_KEY_PREFIX). */
+/* A new random token with `prefix` (BPA_SESSION_PREFIX, BPA_KEY_PREFIX or
+ * BPA_LINK_PREFIX). */
 void bpa_token_new(const char *prefix, char out[BPA_TOKEN_SIZE]);
 
 /* True for a string shaped like a token of `prefix`. */

@@ -68,6 +68,9 @@ struct bpa_config {
     bool metrics_public;
     bool webhook_private_ok;
     unsigned long webhook_secret_overlap_h; /* hours an old webhook secret stays valid */
+    const char *mail_dir;                   /* e-mail as files, when no SMTP relay is set */
+    unsigned long signup_token_h, reset_token_min, invitation_days; /* one-time links' life */
+    unsigned long signup_max_per_address, signup_max_per_email;     /* per hour */
     bool migrate;
     bool test_routes;
     bool help;

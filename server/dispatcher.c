@@ -1,6 +1,7 @@
 /* The notification dispatcher. */
 #include "dispatcher.h"
 
+#include "email_text.h"
 #include "log.h"
 #include "webhook.h"
 
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define BATCH_SIZE 5UL /* rows claimed per round */
 
@@ -33,45 +35,6 @@ static int send_webhook(const struct bpa_config *config, const json_t *item, cha
     return bpa_webhook_send(config, &call, &status, error, size);
 }
 
-/* The e-mail texts, by language and event. */
-static void email_text(const json_t *item, char *subject, size_t subject_size, char *text,
-                       size_t text_size)
-{
-    const char *type = json_string_value(json_object_get(item, "event_type"));
-    bool dutch = !json_string_value(json_object_get(item, "language")) ||
-                 strcmp(json_string_value(json_object_get(item, "language")), "en") != 0;
-    long long match =
-        json_integer_value(json_object_get(json_object_get(item, "payload"), "match_id"));
-    long long placement =
-        json_integer_value(json_object_get(json_object_get(item, "payload"), "placement_id"));
-    static const char *const events[][3] = {
-        {"match_approved", "Een kandidaat voor uw werkleerplek",
-         "A candidate for your work-learning place"},
-        {"seeker_answered", "De kandidaat heeft gereageerd", "The candidate has answered"},
-        {"match_cancelled", "Een match is geannuleerd", "A match was cancelled"},
-        {"reminder", "Herinnering: een kandidaat wacht op uw antwoord",
-         "Reminder: a candidate is waiting for your answer"},
-    };
-    const char *title = dutch ? "Bericht van de Binck Praktijk Academie"
-                              : "A message from the Binck Praktijk Academie";
-    for (size_t i = 0; i < sizeof events / sizeof events[0]; i++)
-        if (type && strcmp(type, events[i][0]) == 0)
-            title = events[i][dutch ? 1 : 2];
-    snprintf(subject, subject_size, "%s", title);
-    if (dutch)
-        snprintf(text, text_size,
-                 "Goedendag,\r\n\r\n%s (match %lld, werkleerplek %lld).\r\n"
-                 "Log in bij de Binck Praktijk Academie om de match te bekijken en te "
-                 "beantwoorden.\r\n\r\nMet vriendelijke groet,\r\nBinck Praktijk Academie\r\n",
-                 title, match, placement);
-    else
-        snprintf(text, text_size,
-                 "Hello,\r\n\r\n%s (match %lld, work-learning place %lld).\r\n"
-                 "Log in to the Binck Praktijk Academie to see and answer the match.\r\n\r\n"
-                 "Kind regards,\r\nBinck Praktijk Academie\r\n",
-                 title, match, placement);
-}
-
 struct message {
     const char *data;
     size_t left;
@@ -87,15 +50,36 @@ static size_t read_message(char *buffer, size_t size, size_t count, void *contex
     return n;
 }
 
+/* Without a relay, for trying the service out: the message as a file
+ * <id>.eml in --mail-dir, written whole before it gets its name. */
+static int write_email(const struct bpa_config *config, const json_t *item, const char *message,
+                       char *error, size_t size)
+{
+    char path[1024], partial[1040];
+    snprintf(path, sizeof path, "%s/%lld.eml", config->mail_dir,
+             (long long)json_integer_value(json_object_get(item, "id")));
+    snprintf(partial, sizeof partial, "%s.partial", path);
+    FILE *f = fopen(partial, "w");
+    bool written = f && fputs(message, f) >= 0;
+    if (f && fclose(f) != 0)
+        written = false;
+    if (!written || rename(partial, path) != 0) {
+        snprintf(error, size, "could not write %.200s", path);
+        unlink(partial);
+        return -1;
+    }
+    return 0;
+}
+
 static int send_email(const struct bpa_config *config, const json_t *item, char *error, size_t size)
 {
     const char *to = json_string_value(json_object_get(item, "address"));
-    if (!config->smtp_url) {
+    if (!config->smtp_url && !config->mail_dir) {
         snprintf(error, size, "no SMTP relay is configured (BPA_SMTP_URL)");
         return -1;
     }
-    char subject[128], text[1024], message_text[2048], date[64];
-    email_text(item, subject, sizeof subject, text, sizeof text);
+    char subject[128], text[2048], message_text[3072], date[64];
+    bpa_email_text(item, subject, sizeof subject, text, sizeof text);
     time_t now = time(NULL);
     struct tm utc;
     gmtime_r(&now, &utc);
@@ -106,6 +90,8 @@ static int send_email(const struct bpa_config *config, const json_t *item, char 
              "Content-Transfer-Encoding: 8bit\r\n\r\n%s",
              date, config->smtp_from, to, subject,
              json_string_value(json_object_get(item, "event_id")), text);
+    if (!config->smtp_url)
+        return write_email(config, item, message_text, error, size);
     struct message m = {message_text, strlen(message_text)};
     struct curl_slist *recipients = curl_slist_append(NULL, to);
     CURL *curl = curl_easy_init();

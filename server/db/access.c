@@ -7,13 +7,15 @@
 
 const struct bpa_db_statement bpa_db_access_statements[] = {
     {"account_by_email", "SELECT json_build_object('id', id, 'role', role, 'employer_id',"
-                         " employer_id, 'password_hash', password_hash, 'disabled', disabled)"
+                         " employer_id, 'password_hash', password_hash, 'disabled', disabled,"
+                         " 'email_confirmed', email_confirmed_at IS NOT NULL)"
                          " FROM accounts WHERE lower(email) = lower($1)"},
     {"account_set_hash", "UPDATE accounts SET password_hash = $2 WHERE id = $1"},
-    {"account_create", "INSERT INTO accounts (email, password_hash, role, employer_id)"
-                       " VALUES ($1, $2, $3, $4) RETURNING id"},
-    {"session_create", "INSERT INTO sessions (token_hash, account_id, expires_at)"
-                       " VALUES ($1::bytea, $2, now() + make_interval(secs => $3::float8))"
+    /* hash, account, lifetime in seconds, client address, user agent */
+    {"session_create", "WITH login AS (UPDATE accounts SET last_login_at = now() WHERE id = $2)"
+                       " INSERT INTO sessions (token_hash, account_id, expires_at, client_address,"
+                       " user_agent) VALUES ($1::bytea, $2,"
+                       " now() + make_interval(secs => $3::float8), $4::inet, left($5, 300))"
                        " RETURNING to_json(expires_at)#>>'{}'"},
     /* $2: the idle timeout in seconds. Last use is written when older than
      * a quarter of it (at most 30 s): far fewer writes than requests, and
@@ -36,15 +38,6 @@ const struct bpa_db_statement bpa_db_access_statements[] = {
      " FROM api_keys k JOIN portals p ON p.id = k.portal_id"
      " WHERE k.key_hash = $1::bytea AND k.revoked_at IS NULL AND p.active"},
     {"key_touch", "UPDATE api_keys SET last_used_at = now() WHERE id = $1"},
-    {"key_create", "INSERT INTO api_keys (key_hash, portal_id) SELECT $1::bytea, id"
-                   " FROM portals WHERE id = $2 RETURNING id"},
-    {"key_revoke", "UPDATE api_keys SET revoked_at = now() WHERE id = $1"
-                   " AND revoked_at IS NULL RETURNING portal_id"},
-    {"key_list", "SELECT COALESCE(json_agg(json_build_object('key_id', id, 'created_at',"
-                 " created_at, 'last_used_at', last_used_at, 'revoked_at', revoked_at)"
-                 " ORDER BY id), '[]') FROM api_keys WHERE portal_id = $1"},
-    {"portal_create", "INSERT INTO portals (name, contact_email) VALUES ($1, $2) RETURNING id"},
-    {"portal_set_active", "UPDATE portals SET active = $2 WHERE id = $1 RETURNING id"},
     /* $2: the throttling window in seconds */
     {"login_failures",
      "SELECT json_build_object('count', count(*), 'retry_after',"

@@ -36,6 +36,8 @@ extern const struct bpa_db_statement bpa_db_matching_statements[];
 extern const struct bpa_db_statement bpa_db_match_statements[];
 extern const struct bpa_db_statement bpa_db_notification_statements[];
 extern const struct bpa_db_statement bpa_db_rate_limit_statements[];
+extern const struct bpa_db_statement bpa_db_onboarding_statements[];
+extern const struct bpa_db_statement bpa_db_admin_statements[];
 extern const struct bpa_db_statement *const bpa_db_statement_sets[];
 
 /* Opens a connection to `url` with the service's session defaults.

@@ -67,9 +67,10 @@ const struct bpa_db_statement bpa_db_notification_statements[] = {
      " n.attempts, w.url, w.secret, CASE WHEN w.previous_secret_expires_at > now()"
      " THEN w.previous_secret END AS previous_secret FROM claimed n"
      " LEFT JOIN portal_webhooks w ON n.channel = 'webhook' AND w.portal_id = n.recipient_id) c"},
+    /* a one-time link is kept only until it is sent */
     {"outbox_delivered", "UPDATE notifications SET status = 'delivered', delivered_at = now(),"
-                         " attempts = attempts + 1, last_error = NULL, last_attempt_at = now()"
-                         " WHERE id = $1"},
+                         " attempts = attempts + 1, last_error = NULL, last_attempt_at = now(),"
+                         " payload = payload - 'link' WHERE id = $1"},
     /* id, error, max attempts, seconds until the next try */
     {"outbox_failed",
      "UPDATE notifications SET attempts = attempts + 1, last_error = left($2, 500),"

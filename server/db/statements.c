@@ -15,6 +15,8 @@ const struct bpa_db_statement *const bpa_db_statement_sets[] = {
     bpa_db_match_statements,        /* matches.c */
     bpa_db_notification_statements, /* notifications.c */
     bpa_db_rate_limit_statements,   /* rate_limits.c */
+    bpa_db_onboarding_statements,   /* onboarding.c */
+    bpa_db_admin_statements,        /* admin.c */
     NULL,
 };
 

@@ -147,8 +147,8 @@ static int reply_gate_full(struct bpa_request *request)
 }
 
 /* Seconds until `subject` may try again, or 0 when it is under `limit`. */
-static enum bpa_db_status throttled(struct bpa_request *request, const char *subject,
-                                    unsigned long limit, unsigned *retry_after)
+enum bpa_db_status bpa_login_throttled(struct bpa_request *request, const char *subject,
+                                       unsigned long limit, unsigned *retry_after)
 {
     char window[24], *found = NULL;
     snprintf(window, sizeof window, "%lu", request->server->config->login_window_s);
@@ -164,7 +164,7 @@ static enum bpa_db_status throttled(struct bpa_request *request, const char *sub
     return status;
 }
 
-static enum bpa_db_status record_failure(struct bpa_request *request, const char *subject)
+enum bpa_db_status bpa_login_failure_record(struct bpa_request *request, const char *subject)
 {
     char window[24];
     snprintf(window, sizeof window, "%lu", request->server->config->login_window_s);
@@ -200,9 +200,9 @@ static bool read_credentials(struct bpa_request *request, struct credentials *c,
 static int refuse_login(struct bpa_request *request, const char *account_subject,
                         const char *address_subject, long long account_id)
 {
-    enum bpa_db_status status = record_failure(request, account_subject);
+    enum bpa_db_status status = bpa_login_failure_record(request, account_subject);
     if (status == BPA_DB_OK)
-        status = record_failure(request, address_subject);
+        status = bpa_login_failure_record(request, address_subject);
     if (status == BPA_DB_OK) {
         request->principal.id = account_id; /* who was tried, for the audit row */
         status = bpa_access_audit(request->db, request, "login_failed", "account", NULL,
@@ -220,6 +220,13 @@ struct session_start {
     char *expires; /* out */
 };
 
+/* The client's address as the inet column takes it, or NULL. */
+static const char *client_inet(const struct bpa_request *request)
+{
+    const char *address = request->client_address;
+    return address[0] && strcmp(address, "unknown") != 0 ? address : NULL;
+}
+
 /* The session, the cleared failures and the audit row together: a session
  * without its audit row is never left behind. */
 static enum bpa_db_status start_session(struct bpa_db_conn *conn, void *context)
@@ -227,9 +234,10 @@ static enum bpa_db_status start_session(struct bpa_db_conn *conn, void *context)
     struct session_start *s = context;
     free(s->expires); /* from an attempt that was rolled back */
     s->expires = NULL;
-    const char *session[] = {s->token_hash, s->account, s->lifetime};
-    enum bpa_db_status status = bpa_db_call(conn, "session_create", 3, session, &s->expires);
-    if (status == BPA_DB_OK)
+    const char *session[] = {s->token_hash, s->account, s->lifetime, client_inet(s->request),
+                             bpa_header(s->request, "User-Agent")};
+    enum bpa_db_status status = bpa_db_call(conn, "session_create", 5, session, &s->expires);
+    if (status == BPA_DB_OK && s->account_subject)
         status = bpa_db_call(conn, "login_failures_clear", 1,
                              (const char *const[]){s->account_subject}, NULL);
     if (status == BPA_DB_OK)
@@ -246,10 +254,10 @@ static bool before_hash(struct bpa_request *request, const char *email, const ch
     const struct bpa_config *config = request->server->config;
     unsigned retry_after = 0;
     enum bpa_db_status status =
-        throttled(request, account_subject, config->login_max_failures, &retry_after);
+        bpa_login_throttled(request, account_subject, config->login_max_failures, &retry_after);
     if (status == BPA_DB_OK && !retry_after)
-        status = throttled(request, address_subject, config->login_max_failures_per_address,
-                           &retry_after);
+        status = bpa_login_throttled(request, address_subject,
+                                     config->login_max_failures_per_address, &retry_after);
     if (status == BPA_DB_OK && retry_after) {
         request->reply_retry_after = retry_after;
         *rc = bpa_reply_error(request, BPA_ERR_TOO_MANY_ATTEMPTS, NULL, NULL);
@@ -327,26 +335,43 @@ int bpa_handle_login(struct bpa_request *request)
         json_decref(account);
         return refuse_login(request, account_subject, address_subject, account_id);
     }
-
-    char id[24], lifetime[24], token[BPA_TOKEN_SIZE], token_hash[BPA_TOKEN_HASH_SIZE];
-    snprintf(id, sizeof id, "%lld", account_id);
-    snprintf(lifetime, sizeof lifetime, "%lu", config->session_lifetime_s);
+    /* told only to whoever knows the password: no address is revealed */
+    if (!json_is_true(json_object_get(account, "email_confirmed"))) {
+        json_decref(account);
+        return bpa_reply_error(request, BPA_ERR_EMAIL_NOT_CONFIRMED, NULL, NULL);
+    }
     enum bpa_db_status status = BPA_DB_OK;
     if (rehash) {
+        char id[24];
+        snprintf(id, sizeof id, "%lld", account_id);
         const char *params[] = {id, rehashed};
         status = bpa_db_call(request->db, "account_set_hash", 2, params, NULL);
     }
+    rc = status == BPA_DB_OK ? bpa_reply_new_session(request, account, account_subject, 200)
+                             : bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
+    json_decref(account);
+    return rc;
+}
+
+int bpa_reply_new_session(struct bpa_request *request, const json_t *account,
+                          const char *account_subject, unsigned status_code)
+{
+    const struct bpa_config *config = request->server->config;
+    long long account_id = json_integer_value(json_object_get(account, "id"));
+    char id[24], lifetime[24], token[BPA_TOKEN_SIZE], token_hash[BPA_TOKEN_HASH_SIZE];
+    snprintf(id, sizeof id, "%lld", account_id);
+    snprintf(lifetime, sizeof lifetime, "%lu", config->session_lifetime_s);
+    int rc;
     bpa_token_new(BPA_SESSION_PREFIX, token);
     bpa_token_hash(token, token_hash);
     struct session_start start = {request, token_hash, id, lifetime, account_subject, NULL};
     request->principal.id = account_id; /* the audit row's actor */
-    if (status == BPA_DB_OK)
-        status = bpa_db_transaction(request->db, BPA_DB_READ_COMMITTED, start_session, &start);
+    enum bpa_db_status status =
+        bpa_db_transaction(request->db, BPA_DB_READ_COMMITTED, start_session, &start);
     char *expires = start.expires;
     json_t *principal =
         json_pack("{s:O, s:I, s:O}", "role", json_object_get(account, "role"), "account_id",
                   (json_int_t)account_id, "employer_id", json_object_get(account, "employer_id"));
-    json_decref(account);
     if (status != BPA_DB_OK || !expires) {
         json_decref(principal);
         rc = bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
@@ -362,7 +387,7 @@ int bpa_handle_login(struct bpa_request *request)
         } else {
             json_object_set_new(body, "token", json_string(token));
         }
-        rc = bpa_reply_json(request, 200, body);
+        rc = bpa_reply_json(request, status_code, body);
         request->reply_cookie = NULL;
         sodium_memzero(cookie, sizeof cookie);
     }
@@ -404,6 +429,20 @@ int bpa_handle_me(struct bpa_request *request)
         json_object_set_new(me, "account_id", json_integer(p->id));
         json_object_set_new(me, "employer_id",
                             p->employer_id ? json_integer(p->employer_id) : json_null());
+        char id[24], *about = NULL;
+        snprintf(id, sizeof id, "%lld", p->id);
+        enum bpa_db_status status =
+            bpa_db_call(request->db, "account_about", 1, (const char *const[]){id}, &about);
+        json_t *facts = about ? json_loads(about, 0, NULL) : NULL;
+        free(about);
+        if (status != BPA_DB_OK || !facts) {
+            json_decref(me);
+            json_decref(facts);
+            return bpa_reply_error(
+                request, status != BPA_DB_OK ? bpa_error_from_db(status) : BPA_ERR_UNAUTHENTICATED,
+                NULL, NULL);
+        }
+        json_object_update_new(me, facts); /* email, name, language */
     }
     return bpa_reply_json(request, 200, me);
 }

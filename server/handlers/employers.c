@@ -28,6 +28,7 @@ static const struct bpa_field employer_fields[] = {
     {"postcode", BPA_POSTCODE, BPA_REQUIRED, 0, 0, NULL, NULL},
     {"lat", BPA_NUMBER, 0, 50.7, 53.7, NULL, NULL},
     {"lon", BPA_NUMBER, 0, 3.2, 7.3, NULL, NULL},
+    {"sector", BPA_TEXT, BPA_NULLABLE, 1, 100, NULL, NULL},
     {"contacts", BPA_OBJECTS, 0, 0, 20, NULL, contact_fields},
     {0},
 };

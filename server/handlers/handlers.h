@@ -30,7 +30,6 @@ extern const struct bpa_single_read bpa_employer_read; /* the get without a work
 int bpa_handle_employer_update(struct bpa_request *request);
 int bpa_handle_employer_list(struct bpa_request *request);
 int bpa_handle_employer_verify(struct bpa_request *request);
-int bpa_handle_portal_rate_limit(struct bpa_request *request);
 
 /* match_workflow.c */
 int bpa_handle_match_create(struct bpa_request *request);
@@ -87,5 +86,52 @@ int bpa_handle_postcode_get(struct bpa_request *request);
 
 /* test_routes.c: only served with --enable-test-routes */
 int bpa_handle_test_echo(struct bpa_request *request);
+
+/* auth.c: what password changes and invitations share with the login */
+enum bpa_db_status bpa_login_throttled(struct bpa_request *request, const char *subject,
+                                       unsigned long limit, unsigned *retry_after);
+enum bpa_db_status bpa_login_failure_record(struct bpa_request *request, const char *subject);
+/* Starts a session for `account` ({id, role, employer_id}) and answers as
+ * a login does (the token, or the console's cookie) with `status_code`;
+ * `account_subject` ("account:<email>"): its failed logins are cleared. */
+int bpa_reply_new_session(struct bpa_request *request, const json_t *account,
+                          const char *account_subject, unsigned status_code);
+
+/* signup.c */
+int bpa_handle_signup(struct bpa_request *request);
+int bpa_handle_signup_confirm(struct bpa_request *request);
+
+/* passwords.c: forgotten and changed passwords, one's own sessions */
+int bpa_handle_password_reset(struct bpa_request *request);
+int bpa_handle_password_reset_confirm(struct bpa_request *request);
+int bpa_handle_password_change(struct bpa_request *request);
+int bpa_handle_session_list(struct bpa_request *request);
+int bpa_handle_session_end(struct bpa_request *request);
+int bpa_handle_session_end_others(struct bpa_request *request);
+
+/* invitations.c */
+int bpa_handle_invitation_list(struct bpa_request *request);
+int bpa_handle_invitation_create(struct bpa_request *request);
+int bpa_handle_invitation_preview(struct bpa_request *request);
+int bpa_handle_invitation_accept(struct bpa_request *request);
+int bpa_handle_invitation_resend(struct bpa_request *request);
+int bpa_handle_invitation_revoke(struct bpa_request *request);
+
+/* accounts.c */
+int bpa_handle_account_list(struct bpa_request *request);
+int bpa_handle_account_get(struct bpa_request *request);
+int bpa_handle_account_disable(struct bpa_request *request);
+int bpa_handle_account_employer(struct bpa_request *request);
+
+/* portals.c */
+int bpa_handle_portal_rate_limit(struct bpa_request *request);
+int bpa_handle_portal_list(struct bpa_request *request);
+int bpa_handle_portal_create(struct bpa_request *request);
+int bpa_handle_portal_get(struct bpa_request *request);
+int bpa_handle_portal_update(struct bpa_request *request);
+int bpa_handle_portal_active(struct bpa_request *request);
+int bpa_handle_portal_key_list(struct bpa_request *request);
+int bpa_handle_portal_key_create(struct bpa_request *request);
+int bpa_handle_portal_key_revoke(struct bpa_request *request);
 
 #endif

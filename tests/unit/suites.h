@@ -19,5 +19,6 @@ Suite *matcher_suite(void);
 Suite *match_life_suite(void);
 Suite *address_suite(void);
 Suite *log_suite(void);
+Suite *email_text_suite(void);
 
 #endif
