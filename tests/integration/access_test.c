@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { ANONYMOUS, COORDINATOR, EMPLOYER_A, EMPLOYER_B, PORTAL_A, PORTAL_B, ROLES };
 static const char *const role_names[ROLES] = {"anonymous",  "coordinator", "employer A",
@@ -22,7 +23,7 @@ static struct harness_db db;
 static struct harness_server server;
 static char *tokens[ROLES]; /* NULL for anonymous */
 static long long employer_a, employer_b, portal_a, portal_b, placement_open, placement_draft,
-    seeker_a, seeker_b, match_a;
+    seeker_a, seeker_b, match_a, account_a;
 
 #define SKILL "http://data.europa.eu/esco/skill/test-"
 
@@ -80,10 +81,56 @@ static long long new_match(void)
                   fmt("{\"seeker_id\":%lld,\"placement_id\":%lld}", seeker, placement_open));
 }
 
+/* A made-up id for a resource the setting up of a row could not make: the
+ * row then fails with the statuses of a missing resource. */
+#define NOT_MADE 999999999LL
+
+/* Something a row's placeholder needs, made by the coordinator: its
+ * `key` member (NOT_MADE, said on stderr, when that fails). */
+static long long made(const char *method, const char *path, const char *body, const char *key)
+{
+    struct http_response r = call_as(tokens[COORDINATOR], method, path, body);
+    long long id = json_integer_value(json_object_get(r.json, key));
+    if ((r.status != 201 && r.status != 200) || id <= 0) {
+        fprintf(stderr, "making %s %s for a row failed: %ld %s\n", method, path, r.status, r.body);
+        id = NOT_MADE;
+    }
+    http_response_free(&r);
+    return id;
+}
+
+static int made_count; /* fresh names for what rows make */
+
+/* A new pending invitation of an employer user of A. */
+static long long new_invitation(void)
+{
+    return made("POST", "/v1/invitations",
+                fmt("{\"email\":\"invited-%d-%d@example.org\",\"role\":\"employer\","
+                    "\"employer_id\":%lld,\"language\":\"nl\"}",
+                    (int)getpid(), ++made_count, employer_a),
+                "id");
+}
+
+/* A new employer user of A, through the operator's command line. */
+static long long new_account(void)
+{
+    char *token = harness_login_new_account(
+        &server, db.url, fmt("made-%d-%d@example.org", (int)getpid(), ++made_count),
+        fmt("%lld", employer_a));
+    struct http_response r = call_as(token, "GET", "/v1/auth/me", NULL);
+    long long id = json_integer_value(json_object_get(r.json, "account_id"));
+    http_response_free(&r);
+    free(token);
+    return id > 0 ? id : NOT_MADE;
+}
+
 /* The path with its placeholders filled, making fresh resources where a
  * row needs one per call: {EA} employer A, {PO} an open placement of A,
  * {PD} a draft of A, {SA} a seeker of portal A, {NEW_PD} a new draft of A,
- * {NEW_SA} a new seeker of portal A, {PA} portal A. */
+ * {NEW_SA} a new seeker of portal A, {PA} portal A, {MA} a match of A,
+ * {NEW_MA} a new one, {IA} a pending invitation of an employer user of A
+ * (made once), {NEW_IA} a new one, {ACC_A} employer A's account,
+ * {NEW_ACC} a new employer user of A, {NEW_KEY} a new key of portal A. */
 static const char *fill(const char *path)
 {
     static char out[256];
@@ -92,6 +139,7 @@ static const char *fill(const char *path)
     const char *brace;
     while ((brace = strchr(work, '{')) != NULL) {
         const char *end = strchr(brace, '}');
+        static long long invitation_a;
         char name[16];
         snprintf(name, sizeof name, "%.*s", (int)(end - brace - 1), brace + 1);
         long long id = !strcmp(name, "EA")   ? employer_a
@@ -104,7 +152,14 @@ static const char *fill(const char *path)
                        : !strcmp(name, "PA")     ? portal_a
                        : !strcmp(name, "MA")     ? match_a
                        : !strcmp(name, "NEW_MA") ? new_match()
-                                                 : -1;
+                       : !strcmp(name, "IA")
+                           ? (invitation_a ? invitation_a : (invitation_a = new_invitation()))
+                       : !strcmp(name, "NEW_IA")  ? new_invitation()
+                       : !strcmp(name, "ACC_A")   ? account_a
+                       : !strcmp(name, "NEW_ACC") ? new_account()
+                       : !strcmp(name, "NEW_KEY")
+                           ? made("POST", fmt("/v1/portals/%lld/keys", portal_a), NULL, "key_id")
+                           : -1;
         ck_assert_msg(id > 0, "unknown placeholder %s", name);
         snprintf(out, sizeof out, "%.*s%lld%s", (int)(brace - work), work, id, end + 1);
         snprintf(work, sizeof work, "%s", out);
@@ -130,6 +185,24 @@ static const char *fill_body(const char *body)
                    create("/v1/seekers", seeker_body(portal_a)), placement_open);
     if (!strcmp(body, "{WRONG_LOGIN}")) /* a new account name each time: no throttling */
         return fmt("{\"email\":\"nobody-%d@example.org\",\"password\":\"not it\"}", ++kvk);
+    if (!strcmp(body, "{SIGNUP}")) { /* a new organisation and address each time */
+        ++kvk;
+        return fmt("{\"organisation\":{\"name\":\"Signed up %d\",\"kvk_number\":\"5%07d\","
+                   "\"postcode\":\"2516 AB\"},\"contact\":{\"name\":\"Sanne\",\"email\":"
+                   "\"signup-%d@example.org\",\"language\":\"nl\"},\"password\":"
+                   "\"a long passphrase of mine\"}",
+                   kvk, kvk, kvk);
+    }
+    if (!strcmp(body, "{RESET}")) /* an unknown address each time: no throttling */
+        return fmt("{\"email\":\"forgotten-%d@example.org\"}", ++kvk);
+    if (!strcmp(body, "{INVITE_A}")) /* a new address, an employer user of A */
+        return fmt("{\"email\":\"colleague-%d@example.org\",\"role\":\"employer\","
+                   "\"employer_id\":%lld,\"language\":\"nl\"}",
+                   ++kvk, employer_a);
+    if (!strcmp(body, "{EMPLOYER_A}"))
+        return fmt("{\"employer_id\":%lld}", employer_a);
+    if (!strcmp(body, "{PORTAL}")) /* a new name each time */
+        return fmt("{\"name\":\"Matrix portal %d\",\"contact_email\":\"p@example.org\"}", ++kvk);
     return body;
 }
 
@@ -164,6 +237,82 @@ static const struct row rows[] = {
     {"POST", "/v1/auth/login", "/v1/auth/login", "{WRONG_LOGIN}", ALL(401), false},
     {"POST", "/v1/auth/logout", "/v1/auth/logout", NULL, {401, 204, 204, 204, 403, 403}, true},
     {"GET", "/v1/auth/me", "/v1/auth/me", NULL, SIGNED_IN(200), false},
+    /* one's own password and sessions: accounts only; fresh ones, as these end sessions */
+    {"PUT",
+     "/v1/auth/password",
+     "/v1/auth/password",
+     "{\"current_password\":\"a password of some length\",\"new_password\":\"another long "
+     "passphrase\"}",
+     {401, 204, 204, 204, 403, 403},
+     true},
+    {"GET", "/v1/auth/sessions", "/v1/auth/sessions", NULL, {401, 200, 200, 200, 403, 403}, false},
+    {"DELETE",
+     "/v1/auth/sessions",
+     "/v1/auth/sessions",
+     NULL,
+     {401, 200, 200, 200, 403, 403},
+     true},
+    {"DELETE",
+     "/v1/auth/sessions/{id}",
+     "/v1/auth/sessions/999999",
+     NULL,
+     {401, 404, 404, 404, 403, 403},
+     false},
+    /* public: the same answer whoever asks (and whatever is known) */
+    {"POST", "/v1/signup", "/v1/signup", "{SIGNUP}", ALL(202), false},
+    {"POST", "/v1/signup/confirm", "/v1/signup/confirm",
+     "{\"token\":\"bpa_t_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}", ALL(410), false},
+    {"POST", "/v1/auth/password-reset", "/v1/auth/password-reset", "{RESET}", ALL(202), false},
+    {"POST", "/v1/auth/password-reset/confirm", "/v1/auth/password-reset/confirm",
+     "{\"token\":\"bpa_t_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"password\":\"a long "
+     "passphrase of mine\"}",
+     ALL(410), false},
+    {"POST", "/v1/invitations/preview", "/v1/invitations/preview",
+     "{\"token\":\"bpa_t_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}", ALL(410), false},
+    {"POST", "/v1/invitations/accept", "/v1/invitations/accept",
+     "{\"token\":\"bpa_t_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"password\":\"a long "
+     "passphrase of mine\"}",
+     ALL(410), false},
+    /* invitations: coordinators, and employer users for their own organisation */
+    {"GET", "/v1/invitations", "/v1/invitations", NULL, {401, 200, 200, 200, 403, 403}, false},
+    {"POST",
+     "/v1/invitations",
+     "/v1/invitations",
+     "{INVITE_A}",
+     {401, 201, 201, 404, 403, 403},
+     false},
+    {"POST",
+     "/v1/invitations/{id}/resend",
+     "/v1/invitations/{IA}/resend",
+     NULL,
+     {401, 200, 200, 404, 403, 403},
+     false},
+    {"DELETE",
+     "/v1/invitations/{id}",
+     "/v1/invitations/{NEW_IA}",
+     NULL,
+     {401, 204, 204, 404, 403, 403},
+     false},
+    /* accounts and portals: coordinators only */
+    {"GET", "/v1/accounts", "/v1/accounts", NULL, {401, 200, 403, 403, 403, 403}, false},
+    {"GET",
+     "/v1/accounts/{id}",
+     "/v1/accounts/{ACC_A}",
+     NULL,
+     {401, 200, 403, 403, 403, 403},
+     false},
+    {"PUT",
+     "/v1/accounts/{id}/disabled",
+     "/v1/accounts/{NEW_ACC}/disabled",
+     "{\"disabled\":true}",
+     {401, 200, 403, 403, 403, 403},
+     false},
+    {"PUT",
+     "/v1/accounts/{id}/employer",
+     "/v1/accounts/{NEW_ACC}/employer",
+     "{EMPLOYER_A}",
+     {401, 200, 403, 403, 403, 403},
+     false},
     {"GET", "/v1/audit", "/v1/audit", NULL, {401, 200, 403, 403, 403, 403}, false},
     {"GET", "/v1/matches", "/v1/matches", NULL, SIGNED_IN(200), false},
     {"POST", "/v1/matches", "/v1/matches", "{MATCH_A}", {401, 201, 403, 403, 201, 404}, false},
@@ -238,6 +387,39 @@ static const struct row rows[] = {
      "/v1/employers/{EA}/verified",
      "{\"verified\":true}",
      {401, 200, 403, 403, 403, 403},
+     false},
+    {"GET", "/v1/portals", "/v1/portals", NULL, {401, 200, 403, 403, 403, 403}, false},
+    {"POST", "/v1/portals", "/v1/portals", "{PORTAL}", {401, 201, 403, 403, 403, 403}, false},
+    {"GET", "/v1/portals/{id}", "/v1/portals/{PA}", NULL, {401, 200, 403, 403, 403, 403}, false},
+    {"PATCH",
+     "/v1/portals/{id}",
+     "/v1/portals/{PA}",
+     "{\"contact_email\":\"portal-a@example.org\"}",
+     {401, 200, 403, 403, 403, 403},
+     false},
+    {"PUT",
+     "/v1/portals/{id}/active",
+     "/v1/portals/{PA}/active",
+     "{\"active\":true}",
+     {401, 200, 403, 403, 403, 403},
+     false},
+    {"GET",
+     "/v1/portals/{id}/keys",
+     "/v1/portals/{PA}/keys",
+     NULL,
+     {401, 200, 403, 403, 403, 403},
+     false},
+    {"POST",
+     "/v1/portals/{id}/keys",
+     "/v1/portals/{PA}/keys",
+     NULL,
+     {401, 201, 403, 403, 403, 403},
+     false},
+    {"DELETE",
+     "/v1/portals/{id}/keys/{key_id}",
+     "/v1/portals/{PA}/keys/{NEW_KEY}",
+     NULL,
+     {401, 204, 403, 403, 403, 403},
      false},
     {"PUT",
      "/v1/portals/{id}/rate-limit",
@@ -441,9 +623,12 @@ int main(void)
     if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
         return 2;
     harness_db_create(&db);
-    const char *const extra[] = {
-        "--migrate", "--login-max-failures-per-address", "1000", "--password-opslimit",
-        "1",         "--password-memlimit-kib",          "8192", NULL};
+    /* every row calls from 127.0.0.1: sign-ups and resets unthrottled */
+    const char *const extra[] = {"--migrate", "--login-max-failures-per-address",
+                                 "1000",      "--password-opslimit",
+                                 "1",         "--password-memlimit-kib",
+                                 "8192",      "--signup-max-per-address",
+                                 "100000",    NULL};
     int status = 0;
     if (!harness_server_start(&server, db.url, extra, &status))
         return 2;
@@ -457,10 +642,12 @@ int main(void)
         harness_login_new_account(&server, db.url, "a@example.org", fmt("%lld", employer_a));
     tokens[EMPLOYER_B] =
         harness_login_new_account(&server, db.url, "b@example.org", fmt("%lld", employer_b));
+    struct http_response r = call_as(tokens[EMPLOYER_A], "GET", "/v1/auth/me", NULL);
+    account_a = json_integer_value(json_object_get(r.json, "account_id"));
+    http_response_free(&r);
     tokens[PORTAL_A] = harness_new_portal(db.url, "Matrix portal A", &portal_a);
     tokens[PORTAL_B] = harness_new_portal(db.url, "Matrix portal B", &portal_b);
-    struct http_response r =
-        call_as(tokens[COORDINATOR], "PUT", fmt("/v1/employers/%lld/verified", employer_a),
+    r = call_as(tokens[COORDINATOR], "PUT", fmt("/v1/employers/%lld/verified", employer_a),
                 "{\"verified\":true}");
     http_response_free(&r);
     placement_open = create("/v1/placements", placement_body(employer_a));

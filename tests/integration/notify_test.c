@@ -3,19 +3,16 @@
  * e-mail in the contact's language, feeds, retries until dead and a retry
  * that delivers, and a dispatcher that was killed picking up again. */
 #include "harness.h"
+#include "smtp_sink.h"
 #include "webhook_receiver.h"
 
-#include <arpa/inet.h>
 #include <check.h>
 #include <curl/curl.h>
-#include <netinet/in.h>
-#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,69 +21,7 @@ static struct harness_server server, other; /* two daemons, two dispatchers */
 static char *coordinator, *employer_user, *portal_key, *secret;
 static long long employer, portal;
 static struct webhook_receiver hooks; /* the portal's webhook */
-static char scratch[] = "/tmp/bpa-notify-XXXXXX";
-static char smtp_log[128];
-static int smtp_port;
-
-/* --- the SMTP sink: just enough SMTP to take a message --- */
-
-static void *smtp_sink(void *context)
-{
-    int listener = *(int *)context;
-    for (;;) {
-        int fd = accept(listener, NULL, NULL);
-        if (fd < 0)
-            continue;
-        FILE *io = fdopen(fd, "r+");
-        fprintf(io, "220 sink ESMTP\r\n");
-        fflush(io);
-        char line[1024], message[8192] = "";
-        bool in_data = false;
-        while (fgets(line, sizeof line, io)) {
-            if (in_data) {
-                if (strcmp(line, ".\r\n") == 0) {
-                    in_data = false;
-                    FILE *f = fopen(smtp_log, "a");
-                    fprintf(f, "%s\n=====\n", message);
-                    fclose(f);
-                    message[0] = '\0';
-                    fprintf(io, "250 queued\r\n");
-                } else if (strlen(message) + strlen(line) < sizeof message) {
-                    strcat(message, line);
-                }
-            } else if (strncasecmp(line, "DATA", 4) == 0) {
-                in_data = true;
-                fprintf(io, "354 go on\r\n");
-            } else if (strncasecmp(line, "QUIT", 4) == 0) {
-                fprintf(io, "221 bye\r\n");
-                fflush(io);
-                break;
-            } else if (strncasecmp(line, "RCPT TO:", 8) == 0) {
-                snprintf(message, sizeof message, "RCPT %s", line + 8);
-                fprintf(io, "250 ok\r\n");
-            } else {
-                fprintf(io, "250 ok\r\n");
-            }
-            fflush(io);
-        }
-        fclose(io);
-    }
-    return NULL;
-}
-
-static int listen_on_free_port(int *port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    int yes = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) || listen(fd, 16) ||
-        getsockname(fd, (struct sockaddr *)&a, &len))
-        return -1;
-    *port = ntohs(a.sin_port);
-    return fd;
-}
+static struct smtp_sink sink;         /* the e-mail of the employer */
 
 /* --- helpers --- */
 
@@ -145,26 +80,10 @@ static json_t *webhook_call(long long match, const char *event, bool accepted)
     return webhook_receiver_wait(&hooks, filter, 10);
 }
 
+/* The e-mail to `address` with `subject`, waiting up to 10 s. */
 static char *email_to(const char *address, const char *subject)
 {
-    for (int tries = 0; tries < 200; tries++) {
-        char *text = NULL;
-        FILE *f = fopen(smtp_log, "r");
-        if (f) {
-            fseek(f, 0, SEEK_END);
-            long n = ftell(f);
-            fseek(f, 0, SEEK_SET);
-            text = calloc(1, (size_t)n + 1);
-            if (fread(text, 1, (size_t)n, f) != (size_t)n)
-                text[0] = '\0';
-            fclose(f);
-        }
-        if (text && strstr(text, address) && strstr(text, subject))
-            return text;
-        free(text);
-        usleep(50000);
-    }
-    return NULL;
+    return smtp_sink_wait(&sink, address, fmt("Subject: %s", subject), 10);
 }
 
 /* A daemon whose dispatcher runs often, retries at once, gives up after
@@ -174,7 +93,7 @@ static const char *const *daemon_args(bool migrate)
     static const char *args[12];
     const char *const list[] = {"--webhook-private-addresses",
                                 "--smtp-url",
-                                fmt("smtp://127.0.0.1:%d", smtp_port),
+                                sink.url,
                                 "--notify-interval-ms",
                                 "100",
                                 "--notify-backoff-seconds",
@@ -350,13 +269,9 @@ END_TEST
 
 int main(void)
 {
-    if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || !mkdtemp(scratch))
+    if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
         return 2;
-    snprintf(smtp_log, sizeof smtp_log, "%s/smtp.log", scratch);
-    int smtp_socket = listen_on_free_port(&smtp_port);
-    pthread_t sink;
-    if (smtp_socket < 0 || !webhook_receiver_start(&hooks) ||
-        pthread_create(&sink, NULL, smtp_sink, &smtp_socket) != 0)
+    if (!smtp_sink_start(&sink) || !webhook_receiver_start(&hooks))
         return 2;
 
     harness_db_create(&db);
@@ -407,10 +322,7 @@ int main(void)
     }
     harness_db_destroy(&db);
     webhook_receiver_stop(&hooks);
-    char command[128];
-    snprintf(command, sizeof command, "rm -rf '%s'", scratch);
-    if (system(command) != 0)
-        failed++;
+    smtp_sink_stop(&sink);
     free(coordinator);
     free(employer_user);
     free(portal_key);
