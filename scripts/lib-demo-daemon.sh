@@ -17,6 +17,8 @@
 #   employer  the demo employer's id (Binckhorst Installatietechniek)
 #   portal    the demo portal's id (Wijkteam Laak), key its API key
 #   base      http://127.0.0.1:PORT, where the daemon answers; daemon its pid
+#   mail_dir  $work/mail, where the daemon writes every e-mail it sends as
+#             <id>.eml (--mail-dir: there is no SMTP relay), links on their own line
 # demo_daemon_stop stops the daemon gracefully and fails when it did not exit
 # 0 (a sanitized build reports then); demo_daemon_log shows the end of its log.
 
@@ -80,7 +82,9 @@ demo_daemon_setup() {
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
     done
     [[ -n "$port" ]] || { echo "$demo_name: no free port in 18300-18799" >&2; exit 1; }
-    "$server" --listen 127.0.0.1 --port "$port" --log-level warn >"$work/daemon.log" 2>&1 &
+    mail_dir="$work/mail"
+    mkdir -p "$mail_dir"
+    "$server" --listen 127.0.0.1 --port "$port" --log-level warn --mail-dir "$mail_dir" >"$work/daemon.log" 2>&1 &
     daemon=$!
     base="http://127.0.0.1:$port"
     for _ in $(seq 100); do

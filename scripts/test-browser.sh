@@ -3,7 +3,9 @@
 # by playwright-core; tests/browser/). Makes a throwaway PostgreSQL cluster,
 # migrates it, loads the reference fixture and the demo world with fresh
 # credentials, serves the daemon on a free port, runs every
-# tests/browser/*.test.mjs and removes it all again, whatever happens.
+# tests/browser/*.test.mjs and removes it all again, whatever happens. The
+# daemon writes its e-mails to a folder in the temporary one (--mail-dir),
+# where the tests read the links of sign-up, invitations and resets.
 # Screenshots and the accessibility summary go to build/browser/.
 #
 #   scripts/test-browser.sh [BPA_SERVER_BINARY]           (default build/bpa-server)
@@ -57,6 +59,7 @@ TMPDIR="$work/tmp" FORCE_COLOR=0 NO_COLOR=1 \
     BPA_BROWSER_BASE_URL=$base \
     BPA_BROWSER_DATABASE_URL=$url \
     BPA_BROWSER_CREDENTIALS="$work/credentials.json" \
+    BPA_BROWSER_MAIL_DIR="$mail_dir" \
     BPA_BROWSER_OUT=$out \
     BPA_BROWSER_CHROMIUM=$chromium \
     node "$run" || status=$?

@@ -5,12 +5,14 @@
 import { errorText } from "./i18n.js";
 
 export class ApiError extends Error {
-  constructor(status, body) {
+  constructor(status, body, retryAfter = null) {
     const error = body?.error ?? {};
     super(errorText(error.code, error.message));
     this.status = status;
     this.code = error.code ?? "unknown";
     this.details = error.details ?? [];
+    // seconds to wait (a 429's Retry-After), when the server said
+    this.retryAfter = retryAfter !== null && /^\d+$/.test(retryAfter) ? Number(retryAfter) : null;
   }
 }
 
@@ -43,7 +45,7 @@ export async function send(method, path, body, { quietUnauthenticated = false, h
     json = null;
   }
   if (response.status === 401 && !quietUnauthenticated) onExpired();
-  if (!response.ok) throw new ApiError(response.status, json);
+  if (!response.ok) throw new ApiError(response.status, json, response.headers.get("Retry-After"));
   return { body: json, etag: response.headers.get("ETag") };
 }
 
@@ -53,6 +55,7 @@ export const get = (path, options) => api("GET", path, undefined, options);
 export const post = (path, body) => api("POST", path, body ?? {});
 export const patch = (path, body) => api("PATCH", path, body);
 export const put = (path, body) => api("PUT", path, body);
+export const del = (path) => api("DELETE", path);
 
 // Every page of a list (the API's cursor pages), up to `max` items.
 export async function getAll(path, max = 1000) {

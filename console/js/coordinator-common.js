@@ -19,6 +19,8 @@ addMessages({
     "co.nav.employers": "Werkgevers",
     "co.nav.deliveries": "Meldingen",
     "co.nav.audit": "Auditlog",
+    "co.nav.accounts": "Accounts",
+    "co.nav.portals": "Partnerportalen",
 
     "co.yes": "ja",
     "co.no": "nee",
@@ -101,6 +103,8 @@ addMessages({
     "co.nav.employers": "Employers",
     "co.nav.deliveries": "Notifications",
     "co.nav.audit": "Audit trail",
+    "co.nav.accounts": "Accounts",
+    "co.nav.portals": "Partner portals",
 
     "co.yes": "yes",
     "co.no": "no",

@@ -11,6 +11,8 @@ import "./coordinator-placements.js";
 import "./coordinator-employers.js";
 import "./coordinator-deliveries.js";
 import "./coordinator-audit.js";
+import "./coordinator-accounts.js";
+import "./coordinator-portals.js";
 
 export const navigation = () => [
   ["/overview", t("co.nav.overview")],
@@ -19,5 +21,7 @@ export const navigation = () => [
   ["/placements", t("co.nav.placements")],
   ["/employers", t("co.nav.employers")],
   ["/deliveries", t("co.nav.deliveries")],
+  ["/accounts", t("co.nav.accounts")],
+  ["/portals", t("co.nav.portals")],
   ["/audit", t("co.nav.audit")],
 ];

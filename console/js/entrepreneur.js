@@ -11,6 +11,7 @@ import { page, heading, paragraph, link, button, alert, badge, facts, fill } fro
 import { registerForm, hasNewDraft } from "./entrepreneur-form.js";
 import { registerPlacement } from "./entrepreneur-placement.js";
 import { registerMatches } from "./entrepreneur-matches.js";
+import { registerColleagues } from "./entrepreneur-colleagues.js";
 
 addMessages({
   nl: {
@@ -23,6 +24,7 @@ addMessages({
     "org.kvk": "KvK-nummer",
     "org.address": "Adres",
     "org.postcode": "Postcode",
+    "org.sector": "Branche",
     "org.verified": "Geverifieerd",
     "org.verified.yes": "Ja",
     "org.verified.no": "Nog niet",
@@ -52,6 +54,7 @@ addMessages({
     "org.kvk": "KvK number",
     "org.address": "Address",
     "org.postcode": "Postcode",
+    "org.sector": "Line of business",
     "org.verified": "Verified",
     "org.verified.yes": "Yes",
     "org.verified.no": "Not yet",
@@ -116,6 +119,7 @@ async function organisationPage(main, me) {
         [t("org.kvk"), employer.kvk_number],
         [t("org.address"), employer.address],
         [t("org.postcode"), employer.postcode],
+        [t("org.sector"), employer.sector],
         [t("org.verified"), t(employer.verified ? "org.verified.yes" : "org.verified.no")],
       ]),
       heading(2, t("org.contacts")),
@@ -134,6 +138,9 @@ async function organisationPage(main, me) {
         ? h("ul", { class: "placement-list" }, placements.map((p) => placementCard(p, 3)))
         : paragraph(t("placements.none")),
       paragraph(link("#/placements", t("org.placements.all"))),
+      heading(2, t("colleagues.heading")),
+      paragraph(t("colleagues.text")),
+      paragraph(link("#/organisation/colleagues", t("colleagues.link"))),
     ];
   });
 }
@@ -160,3 +167,4 @@ route("/placements", (params, main, me) => placementsPage(main, me), { roles: ["
 registerForm(); // "/placements/new" and "/placements/:id/edit" first,
 registerPlacement(); // then "/placements/:id"
 registerMatches();
+registerColleagues();

@@ -18,10 +18,12 @@ export function go(path) {
   else location.hash = path;
 }
 
-export function match(path, role) {
+// The route of `path` for `role`; with `explicit`, only routes that name
+// the role (the public screens: "/" is everyone's, but not theirs).
+export function match(path, role, { explicit = false } = {}) {
   for (const r of routes) {
     const found = r.regex.exec(path);
-    if (found && (!r.roles || r.roles.includes(role)))
+    if (found && (r.roles ? r.roles.includes(role) : !explicit))
       return { handler: r.handler, params: Object.fromEntries(r.names.map((n, i) => [n, found[i + 1]])) };
   }
   return null;

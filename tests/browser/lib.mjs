@@ -4,7 +4,7 @@
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
@@ -346,3 +346,74 @@ export const transition = async (who, matchId, action, extra = {}) =>
     token: who === "portal" ? portalKey() : await token(who),
     body: { action, ...extra },
   }, 200);
+
+// ---- e-mail: the daemon writes each one as MAIL_DIR/<id>.eml ------------------
+
+export const MAIL_DIR = process.env.BPA_BROWSER_MAIL_DIR ?? "";
+
+// The files there now (to tell the e-mails of an action from earlier ones).
+export function mailbox() {
+  if (!MAIL_DIR) throw new Error("BPA_BROWSER_MAIL_DIR is not set: run the tests with scripts/test-browser.sh");
+  return new Set(readdirSync(MAIL_DIR).filter((f) => f.endsWith(".eml")));
+}
+
+// An e-mail's headers and text, the body decoded (quoted-printable, base64).
+export function readMail(file) {
+  const raw = readFileSync(join(MAIL_DIR, file), "utf8").replace(/\r\n/g, "\n");
+  const split = raw.indexOf("\n\n");
+  const head = split < 0 ? raw : raw.slice(0, split);
+  let body = split < 0 ? "" : raw.slice(split + 2);
+  const headers = {};
+  for (const line of head.replace(/\n[ \t]+/g, " ").split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const encoding = (headers["content-transfer-encoding"] ?? "").toLowerCase();
+  if (encoding === "quoted-printable")
+    body = Buffer.from(body.replace(/=\n/g, "").replace(/=([0-9A-F]{2})/gi, (_, x) => String.fromCharCode(parseInt(x, 16))), "latin1").toString("utf8");
+  else if (encoding === "base64") body = Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
+  return { file, headers, body };
+}
+
+// Waits for a new e-mail (not in `before`, a mailbox()) to `to` with a link
+// "#/KIND/TOKEN" (confirm, invitation, reset) and answers {mail, link, token}.
+export async function mailLink(to, kind, before, { timeout = 20_000 } = {}) {
+  const pattern = new RegExp(`(https?://[^\\s<>"]+)?#/${kind}/(bpa_t_[A-Za-z0-9_-]+)`);
+  return eventually(() => {
+    const files = [...mailbox()].filter((f) => !before.has(f))
+      .map((f) => ({ f, at: statSync(join(MAIL_DIR, f)).mtimeMs })).sort((a, b) => b.at - a.at);
+    for (const { f } of files) {
+      const mail = readMail(f);
+      if (!(mail.headers.to ?? "").toLowerCase().includes(to.toLowerCase())) continue;
+      const found = pattern.exec(mail.body);
+      if (found) return { mail, link: found[0], token: found[2] };
+    }
+    return null;
+  }, { timeout, every: 200, what: `an e-mail to ${to} with a #/${kind}/ link in ${MAIL_DIR}` });
+}
+
+// A fresh employer user of the browser tests' employer, made through the API
+// (a coordinator's invitation, accepted with the token from its e-mail):
+// for the stories that change passwords or end sessions, which must not
+// touch the accounts other tests log in with. Answers {email, password, id}.
+export async function freshEmployerUser(tag) {
+  const email = `${tag}-${process.pid}-${Date.now() % 100000}@example.org`;
+  const password = `een lange zin voor ${tag} ${process.pid}`;
+  const before = mailbox();
+  await call("POST", "/v1/invitations", {
+    token: await token("coordinator"),
+    body: { email, role: "employer", employer_id: creds.employer.employer_id, name: `Test ${tag}`, language: "nl" },
+  }, 201);
+  const { token: invitation } = await mailLink(email, "invitation", before);
+  const session = await call("POST", "/v1/invitations/accept", { body: { token: invitation, password, name: `Test ${tag}` } }, 201);
+  return { email, password, id: session?.principal?.account_id ?? null };
+}
+
+// Logs in through the login page with an e-mail address and password.
+export async function loginAs(page, email, password, { viaPage = true } = {}) {
+  if (viaPage) await page.goto(`${BASE}/`);
+  await page.getByLabel("E-mailadres").fill(email);
+  await page.getByLabel("Wachtwoord", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Inloggen", exact: true }).click();
+  await page.getByRole("button", { name: "Uitloggen" }).waitFor();
+}
