@@ -187,6 +187,16 @@ char *bpa_like_escape(const char *text)
     return out;
 }
 
+bool bpa_body_empty(struct bpa_request *request, int *rc)
+{
+    if (!request->json || (json_is_object(request->json) && !json_object_size(request->json)))
+        return true;
+    *rc = bpa_reply_error(
+        request, BPA_ERR_VALIDATION_FAILED, NULL,
+        json_pack("[{s:s, s:s}]", "field", "body", "problem", "must be empty or {}"));
+    return false;
+}
+
 json_t *bpa_body_checked(struct bpa_request *request, const struct bpa_field *fields,
                          const char *missing, int *rc)
 {

@@ -47,6 +47,9 @@ char *bpa_query_checked(const struct bpa_request *request, const char *name,
  * which the caller frees; or NULL once a 422 naming every problem is
  * answered (`missing` is the problem when there is no body), with the
  * reply's result in *rc. */
+/* For a route that takes no body: true when none (or {}) was sent; else
+ * false with the 422 made (*rc). */
+bool bpa_body_empty(struct bpa_request *request, int *rc);
 json_t *bpa_body_checked(struct bpa_request *request, const struct bpa_field *fields,
                          const char *missing, int *rc);
 

@@ -60,17 +60,6 @@ static int reply_name_taken(struct bpa_request *request, const char *name)
     return bpa_reply_error(request, BPA_ERR_CONFLICT, "another portal has this name", details);
 }
 
-/* A body, when one is sent to a route that takes none, must be empty. */
-static bool no_body_wanted(struct bpa_request *request, int *rc)
-{
-    if (!request->json || (json_is_object(request->json) && !json_object_size(request->json)))
-        return true;
-    *rc = bpa_reply_error(
-        request, BPA_ERR_VALIDATION_FAILED, NULL,
-        json_pack("[{s:s, s:s}]", "field", "body", "problem", "must be empty or {}"));
-    return false;
-}
-
 /* GET /v1/portals?cursor=&limit= */
 int bpa_handle_portal_list(struct bpa_request *request)
 {
@@ -226,7 +215,7 @@ int bpa_handle_portal_key_create(struct bpa_request *request)
     if (!bpa_param_id(request, "id", id))
         return bpa_reply_error(request, BPA_ERR_NOT_FOUND, "no such portal", NULL);
     int rc;
-    if (!no_body_wanted(request, &rc))
+    if (!bpa_body_empty(request, &rc))
         return rc;
     json_t *details = json_array();
     struct bpa_idempotency idempotency;

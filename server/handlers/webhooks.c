@@ -112,22 +112,11 @@ int bpa_handle_webhook_register(struct bpa_request *request)
     return rc;
 }
 
-/* A body, when one is sent to a route that takes none, must be empty. */
-static bool no_body_wanted(struct bpa_request *request, int *rc)
-{
-    if (!request->json || (json_is_object(request->json) && !json_object_size(request->json)))
-        return true;
-    *rc = bpa_reply_error(
-        request, BPA_ERR_VALIDATION_FAILED, NULL,
-        json_pack("[{s:s, s:s}]", "field", "body", "problem", "must be empty or {}"));
-    return false;
-}
-
 /* POST /v1/portal/webhook/secret: a new secret for the registered URL. */
 int bpa_handle_webhook_rotate(struct bpa_request *request)
 {
     int rc;
-    if (!no_body_wanted(request, &rc))
+    if (!bpa_body_empty(request, &rc))
         return rc;
     json_t *details = json_array();
     struct bpa_idempotency idempotency;
@@ -164,7 +153,7 @@ static double ms_between(const struct timespec *a, const struct timespec *b)
 int bpa_handle_webhook_test(struct bpa_request *request)
 {
     int rc;
-    if (!no_body_wanted(request, &rc))
+    if (!bpa_body_empty(request, &rc))
         return rc;
     char portal[24], *signing_text = NULL;
     portal_of(request, portal);
