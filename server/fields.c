@@ -420,7 +420,7 @@ json_t *bpa_fields_writable(const json_t *document, const struct bpa_field *fiel
 {
     json_t *copy = json_deep_copy(document);
     for (const struct bpa_field *f = fields; f->name; f++)
-        if (f->flags & BPA_READ_ONLY)
+        if (f->flags & (BPA_READ_ONLY | BPA_CREATE_INPUT))
             json_object_del(copy, f->name);
     return copy;
 }

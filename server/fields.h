@@ -34,6 +34,10 @@ enum {
     BPA_NULLABLE = 1 << 1,
     BPA_MULTILINE = 1 << 2, /* text may hold line breaks and tabs */
     BPA_READ_ONLY = 1 << 3, /* in responses only; refused in requests */
+    /* given when creating; the response shows something else by that name
+     * (a seeker's consents: a list in, the current ones out), so an update
+     * never merges it back */
+    BPA_CREATE_INPUT = 1 << 4,
 };
 
 struct bpa_field {

@@ -115,7 +115,10 @@ static enum bpa_db_status finish(struct bpa_db_conn *conn, const char *what, PGr
         atomic_fetch_add(&conn->counters->query_errors, 1);
     if (status != BPA_DB_OK) {
         const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-        const char *message = r ? PQresultErrorMessage(r) : PQerrorMessage(conn->pg);
+        /* the primary message only: PostgreSQL's detail may quote the
+         * row's values, a person's data among them */
+        const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+        const char *message = primary ? primary : PQerrorMessage(conn->pg);
         bpa_log(status == BPA_DB_RETRY ? BPA_LOG_INFO : BPA_LOG_WARN, "db_error",
                 json_pack("{s:s, s:s, s:s}", "statement", what, "sqlstate", state ? state : "",
                           "message", message));

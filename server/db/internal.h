@@ -38,6 +38,9 @@ extern const struct bpa_db_statement bpa_db_notification_statements[];
 extern const struct bpa_db_statement bpa_db_rate_limit_statements[];
 extern const struct bpa_db_statement bpa_db_onboarding_statements[];
 extern const struct bpa_db_statement bpa_db_admin_statements[];
+extern const struct bpa_db_statement bpa_db_privacy_statements[];
+extern const struct bpa_db_statement bpa_db_export_statements[];
+extern const struct bpa_db_statement bpa_db_retention_statements[];
 extern const struct bpa_db_statement *const bpa_db_statement_sets[];
 
 /* Opens a connection to `url` with the service's session defaults.

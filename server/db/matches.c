@@ -52,7 +52,9 @@ const struct bpa_db_statement bpa_db_match_statements[] = {
      " ORDER BY state_since, id LIMIT $1) page"},
     {"owner_match", "SELECT json_build_object('employer_id', employer_id, 'portal_id', portal_id,"
                     " 'approved', approved_at IS NOT NULL) FROM match_documents WHERE id = $1"},
+    /* shown to the employer only while the seeker consents to sharing it */
     {"seeker_contact", "SELECT json_build_object('name', name, 'email', email, 'phone', phone)"
-                       " FROM seekers WHERE id = $1"},
+                       " FROM seekers WHERE id = $1 AND share_contact_consent"
+                       " AND erased_at IS NULL"},
     {NULL, NULL},
 };

@@ -166,10 +166,12 @@ static void take_result(struct bpa_db_pipeline *pipeline, struct read *read, PGr
     if (status != BPA_DB_OK && read->status == BPA_DB_OK) {
         read->status = status;
         const char *state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+        /* the primary message only, as conn.c logs: a detail may quote a row */
+        const char *primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
         if (PQresultStatus(result) != PGRES_PIPELINE_ABORTED) /* the failure itself is logged */
             bpa_log(BPA_LOG_WARN, "db_error",
                     json_pack("{s:s, s:s, s:s}", "statement", read->statement, "sqlstate",
-                              state ? state : "", "message", PQresultErrorMessage(result)));
+                              state ? state : "", "message", primary ? primary : ""));
     }
 }
 

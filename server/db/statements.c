@@ -17,6 +17,9 @@ const struct bpa_db_statement *const bpa_db_statement_sets[] = {
     bpa_db_rate_limit_statements,   /* rate_limits.c */
     bpa_db_onboarding_statements,   /* onboarding.c */
     bpa_db_admin_statements,        /* admin.c */
+    bpa_db_privacy_statements,      /* privacy.c */
+    bpa_db_export_statements,       /* export.c */
+    bpa_db_retention_statements,    /* retention.c */
     NULL,
 };
 

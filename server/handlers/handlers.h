@@ -134,4 +134,20 @@ int bpa_handle_portal_key_list(struct bpa_request *request);
 int bpa_handle_portal_key_create(struct bpa_request *request);
 int bpa_handle_portal_key_revoke(struct bpa_request *request);
 
+/* consents.c: consent per purpose, with its history */
+int bpa_handle_consent_list(struct bpa_request *request);
+int bpa_handle_consent_record(struct bpa_request *request);
+
+/* erasure.c */
+int bpa_handle_seeker_erase(struct bpa_request *request);
+int bpa_handle_account_erase(struct bpa_request *request);
+int bpa_handle_contact_erase(struct bpa_request *request);
+
+/* export.c: what the service holds about a person, in one document */
+int bpa_handle_seeker_export(struct bpa_request *request);
+int bpa_handle_me_export(struct bpa_request *request);
+
+/* retention.c */
+int bpa_handle_retention_report(struct bpa_request *request);
+
 #endif

@@ -97,6 +97,7 @@ struct creation {
     struct bpa_request *request;
     struct bpa_idempotency *idempotency;
     const char *seeker, *placement, *state, *explanation, *score, *rules;
+    bool no_consent; /* out: the seeker does not consent to matching */
     json_t *created; /* the match as answered */
     char location[64];
 };
@@ -107,7 +108,14 @@ static enum bpa_db_status run_create(struct bpa_db_conn *conn, void *context)
     json_decref(c->created);
     c->created = NULL;
     enum bpa_db_status status = bpa_idempotency_claim(conn, c->idempotency);
-    char *id = NULL, *stored = NULL;
+    char *id = NULL, *stored = NULL, *allowed = NULL;
+    /* held until commit: a withdrawal of consent waits for this match, then cancels it */
+    if (status == BPA_DB_OK)
+        status = bpa_db_call(conn, "seeker_matching_allowed", 1, &c->seeker, &allowed);
+    c->no_consent = status == BPA_DB_OK && (!allowed || strcmp(allowed, "t") != 0);
+    free(allowed);
+    if (c->no_consent)
+        return BPA_DB_ABORT;
     const char *params[] = {c->seeker, c->placement, c->state, c->score, c->explanation, c->rules};
     if (status == BPA_DB_OK)
         status = bpa_db_call(conn, "match_insert", 6, params, &id);
@@ -256,6 +264,10 @@ int bpa_handle_match_create(struct bpa_request *request)
         request->reply_location = NULL;
     } else if (idempotency.first_answer) {
         rc = bpa_idempotency_replay(request, &idempotency);
+    } else if (c.no_consent) {
+        rc = bpa_reply_error(request, BPA_ERR_CONSENT_MISSING, NULL,
+                             json_pack("[{s:s, s:s}]", "field", "seeker_id", "problem",
+                                       "has not given consent for matching"));
     } else if (status == BPA_DB_CONFLICT) {
         rc = reply_live_pair(request, seeker, placement);
     } else {

@@ -22,6 +22,15 @@ static const struct bpa_field consent_fields[] = {
     {0},
 };
 
+static const char *const purposes[] = {"matching", "share_contact", "email_updates", NULL};
+
+static const struct bpa_field consent_given_fields[] = {
+    {"purpose", BPA_CHOICE, BPA_REQUIRED, 0, 0, purposes, NULL},
+    {"given", BPA_BOOLEAN, BPA_REQUIRED, 0, 0, NULL, NULL},
+    {"text_version", BPA_TEXT, BPA_REQUIRED, 1, 50, NULL, NULL},
+    {0},
+};
+
 static const struct bpa_field seeker_fields[] = {
     {"id", BPA_INTEGER, BPA_READ_ONLY, 0, 0, NULL, NULL},
     {"version", BPA_INTEGER, BPA_READ_ONLY, 0, 0, NULL, NULL},
@@ -45,11 +54,14 @@ static const struct bpa_field seeker_fields[] = {
     {"dutch_level", BPA_CHOICE, 0, 0, 0, bpa_cefr_levels, NULL},
     {"certificates", BPA_CODES, 0, 0, 20, NULL, NULL},
     {"consent", BPA_OBJECT, BPA_REQUIRED, 0, 0, NULL, consent_fields},
+    /* per purpose, when creating; later through /consents */
+    {"consents", BPA_OBJECTS, BPA_CREATE_INPUT, 0, 10, NULL, consent_given_fields},
+    {"erased_at", BPA_TIMESTAMP, BPA_READ_ONLY, 0, 0, NULL, NULL},
     {"status", BPA_CHOICE, 0, 0, 0, statuses, NULL},
     {0},
 };
 
-static const char *const create_only[] = {"portal_id", NULL};
+static const char *const create_only[] = {"portal_id", "consents", NULL};
 
 static enum bpa_db_status complete_seeker(struct bpa_db_conn *conn, json_t *doc, json_t *details,
                                           bool creating)
@@ -121,6 +133,19 @@ int bpa_handle_seeker_get(struct bpa_request *request)
 
 int bpa_handle_seeker_update(struct bpa_request *request)
 {
+    /* an erased seeker stays erased: nothing of theirs is stored again */
+    char id[20], *erased = NULL;
+    enum bpa_db_status status =
+        bpa_param_id(request, "id", id)
+            ? bpa_db_call(request->db, "seeker_erased", 1, (const char *const[]){id}, &erased)
+            : BPA_DB_OK;
+    bool gone = erased && strcmp(erased, "t") == 0;
+    free(erased);
+    if (status != BPA_DB_OK)
+        return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
+    if (gone && bpa_access_resource(request, BPA_SEEKER, id, true) == BPA_ERR_COUNT)
+        return bpa_reply_error(request, BPA_ERR_INVALID_STATE,
+                               "this seeker's data was erased and cannot be changed", NULL);
     return bpa_resource_update(request, &seekers);
 }
 
