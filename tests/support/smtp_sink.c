@@ -1,10 +1,7 @@
 /* The tests' SMTP sink (see smtp_sink.h). */
 #include "smtp_sink.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -12,55 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-
-/* --- leaving nothing behind --- */
-
-/* The scratch folders of the sinks this process started, removed when it
- * exits even if it never stops them. Check's test processes inherit the
- * list: only the process that started the sinks removes anything. */
-static struct smtp_sink *running[8];
-static pid_t running_owner;
-
-static void remove_files(const struct smtp_sink *sink)
-{
-    unlink(sink->log_path);
-    rmdir(sink->dir);
-}
-
-static void remove_all_at_exit(void)
-{
-    if (getpid() != running_owner)
-        return;
-    for (size_t i = 0; i < sizeof running / sizeof running[0]; i++)
-        if (running[i])
-            remove_files(running[i]);
-}
-
-static bool remember(struct smtp_sink *sink)
-{
-    if (running_owner == 0) {
-        running_owner = getpid();
-        atexit(remove_all_at_exit);
-    }
-    for (size_t i = 0; i < sizeof running / sizeof running[0]; i++)
-        if (!running[i]) {
-            running[i] = sink;
-            return true;
-        }
-    return false;
-}
-
-static void forget(const struct smtp_sink *sink)
-{
-    for (size_t i = 0; i < sizeof running / sizeof running[0]; i++)
-        if (running[i] == sink)
-            running[i] = NULL;
-}
 
 /* --- text --- */
 
@@ -227,38 +177,16 @@ static char *readable(const char *raw)
 
 /* --- receiving --- */
 
+/* Set in the sink's process: the sink it serves. */
 static const struct smtp_sink *serving_sink;
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* One line, one write, so that concurrent sessions never interleave. */
-static void append_line(const char *path, const char *text)
-{
-    size_t len = strlen(text);
-    char *line = malloc(len + 2);
-    if (!line)
-        return;
-    memcpy(line, text, len);
-    memcpy(line + len, "\n", 2);
-    pthread_mutex_lock(&log_lock);
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
-    if (fd >= 0) {
-        ssize_t written = write(fd, line, len + 1);
-        (void)written;
-        close(fd);
-    }
-    pthread_mutex_unlock(&log_lock);
-    free(line);
-}
 
 static void record(const char *from, json_t *to, const char *raw)
 {
     char *text = readable(raw);
     json_t *message =
         json_pack("{s:s, s:O, s:s, s:s}", "from", from, "to", to, "raw", raw, "text", text);
-    char *line = message ? json_dumps(message, JSON_COMPACT) : NULL;
-    if (line)
-        append_line(serving_sink->log_path, line);
-    free(line);
+    if (message)
+        child_server_record(&serving_sink->server, message);
     json_decref(message);
     free(text);
 }
@@ -353,33 +281,9 @@ static void *session(void *context)
     return NULL;
 }
 
-static int listen_on_free_port(int *port)
+static void *accept_sessions(void *context)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    if (fd < 0)
-        return -1;
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) || listen(fd, 16) ||
-        getsockname(fd, (struct sockaddr *)&a, &len)) {
-        close(fd);
-        return -1;
-    }
-    *port = ntohs(a.sin_port);
-    return fd;
-}
-
-/* The sink's process: serves `listener` until killed, and dies with the
- * process that started it. */
-static void serve(const struct smtp_sink *sink, int listener, int ready)
-{
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    signal(SIGPIPE, SIG_IGN);
-    serving_sink = sink;
-    char serving = 1;
-    ssize_t written = write(ready, &serving, 1);
-    (void)written;
-    close(ready);
+    int listener = (int)(intptr_t)context;
     for (;;) {
         int fd = accept(listener, NULL, NULL);
         if (fd < 0)
@@ -390,123 +294,69 @@ static void serve(const struct smtp_sink *sink, int listener, int ready)
         else
             close(fd);
     }
+    return NULL;
+}
+
+static bool serve(int listener, void *context)
+{
+    serving_sink = context;
+    signal(SIGPIPE, SIG_IGN); /* a client that leaves mid-reply */
+    pthread_t thread;
+    return pthread_create(&thread, NULL, accept_sessions, (void *)(intptr_t)listener) == 0;
 }
 
 bool smtp_sink_start(struct smtp_sink *sink)
 {
     memset(sink, 0, sizeof *sink);
-    snprintf(sink->dir, sizeof sink->dir, "/tmp/bpa-smtp-XXXXXX");
-    if (!mkdtemp(sink->dir))
+    if (!child_server_start(&sink->server, "bpa-smtp", serve, sink))
         return false;
-    snprintf(sink->log_path, sizeof sink->log_path, "%s/messages.jsonl", sink->dir);
-    int ready[2] = {-1, -1};
-    int listener = listen_on_free_port(&sink->port);
-    if (listener < 0 || pipe(ready) != 0 || !remember(sink)) {
-        for (int i = 0; i < 2; i++)
-            if (ready[i] >= 0)
-                close(ready[i]);
-        if (listener >= 0)
-            close(listener);
-        remove_files(sink);
-        return false;
-    }
-    fflush(NULL); /* nothing buffered is written twice */
-    sink->pid = fork();
-    if (sink->pid == 0) {
-        close(ready[0]);
-        serve(sink, listener, ready[1]);
-        _exit(1); /* never the exit handlers of the test process */
-    }
-    close(listener);
-    close(ready[1]);
-    char serving = 0;
-    bool started = sink->pid > 0 && read(ready[0], &serving, 1) == 1 && serving;
-    close(ready[0]);
-    if (!started) {
-        smtp_sink_stop(sink);
-        return false;
-    }
-    snprintf(sink->url, sizeof sink->url, "smtp://127.0.0.1:%d", sink->port);
+    snprintf(sink->url, sizeof sink->url, "smtp://127.0.0.1:%d", sink->server.port);
     return true;
 }
 
 void smtp_sink_stop(struct smtp_sink *sink)
 {
-    if (sink->pid > 0) {
-        kill(sink->pid, SIGTERM);
-        waitpid(sink->pid, NULL, 0);
-    }
-    sink->pid = 0;
-    remove_files(sink);
-    forget(sink);
+    child_server_stop(&sink->server);
 }
 
 /* --- reading what came --- */
 
 json_t *smtp_sink_messages(const struct smtp_sink *sink)
 {
-    json_t *messages = json_array();
-    FILE *f = fopen(sink->log_path, "r");
-    char *line = NULL;
-    size_t size = 0;
-    while (f && getline(&line, &size, f) > 0) {
-        json_t *message = json_loads(line, 0, NULL);
-        if (json_is_object(message)) /* else a line being written as we read */
-            json_array_append(messages, message);
-        json_decref(message);
-    }
-    free(line);
-    if (f)
-        fclose(f);
-    return messages;
+    return child_server_log(&sink->server);
 }
 
-static bool matches(const json_t *message, const char *address, const char *contains)
+struct wanted {
+    const char *address, *contains;
+};
+
+static bool matches(const json_t *message, const void *filter)
 {
+    const struct wanted *wanted = filter;
     const char *text = json_string_value(json_object_get(message, "text"));
-    if (contains && (!text || !strstr(text, contains)))
+    if (wanted->contains && (!text || !strstr(text, wanted->contains)))
         return false;
-    if (!address)
+    if (!wanted->address)
         return true;
     size_t i;
     json_t *to;
     json_array_foreach(json_object_get(message, "to"), i, to)
     {
         const char *recipient = json_string_value(to);
-        if (recipient && strcasecmp(recipient, address) == 0)
+        if (recipient && strcasecmp(recipient, wanted->address) == 0)
             return true;
     }
     return false;
 }
 
-/* The text of the (skip + 1)-th matching message so far, or NULL. */
-static char *find(const struct smtp_sink *sink, const char *address, const char *contains,
-                  size_t skip)
-{
-    json_t *messages = smtp_sink_messages(sink);
-    char *found = NULL;
-    size_t i;
-    json_t *message;
-    json_array_foreach(messages, i, message)
-    {
-        if (!found && matches(message, address, contains) && skip-- == 0)
-            found = strdup(json_string_value(json_object_get(message, "text")));
-    }
-    json_decref(messages);
-    return found;
-}
-
 char *smtp_sink_wait_next(const struct smtp_sink *sink, const char *address, const char *contains,
                           size_t skip, int seconds)
 {
-    const struct timespec pause = {.tv_nsec = 50 * 1000000L};
-    for (int tries = 0; tries <= seconds * 20; tries++) {
-        char *found = find(sink, address, contains, skip);
-        if (found)
-            return found;
-        nanosleep(&pause, NULL);
-    }
-    return NULL;
+    struct wanted wanted = {address, contains};
+    json_t *message = child_server_wait(&sink->server, matches, &wanted, skip, seconds);
+    char *text = message ? strdup(json_string_value(json_object_get(message, "text"))) : NULL;
+    json_decref(message);
+    return text;
 }
 
 char *smtp_sink_wait(const struct smtp_sink *sink, const char *address, const char *contains,
@@ -517,12 +367,8 @@ char *smtp_sink_wait(const struct smtp_sink *sink, const char *address, const ch
 
 size_t smtp_sink_count(const struct smtp_sink *sink, const char *address, const char *contains)
 {
-    json_t *messages = smtp_sink_messages(sink);
-    size_t count = 0, i;
-    json_t *message;
-    json_array_foreach(messages, i, message) count += matches(message, address, contains);
-    json_decref(messages);
-    return count;
+    struct wanted wanted = {address, contains};
+    return child_server_count(&sink->server, matches, &wanted);
 }
 
 char *smtp_sink_link(const char *text, const char *prefix)

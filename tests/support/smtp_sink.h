@@ -2,11 +2,10 @@
  * 127.0.0.1 that speaks just enough SMTP to take every message it is sent
  * (no TLS, no authentication) and records it.
  *
- * Like the webhook receiver, the sink runs in a process of its own (so the
- * test process keeps a single thread for Check to fork) and keeps its
- * state in a scratch folder under /tmp: one JSON line per message. Start
- * sinks in main() before the suite runs; any test process may read what
- * came.
+ * Like the webhook receiver, the sink is a child_server (child_server.h):
+ * a process of its own that keeps one JSON line per message in a scratch
+ * folder under /tmp. Start sinks in main() before the suite runs; any test
+ * process may read what came.
  *
  * Each message is recorded as sent (its envelope and raw text, dots
  * unstuffed) and as read: its header lines unfolded and RFC 2047 encoded
@@ -20,14 +19,12 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <sys/types.h>
+
+#include "child_server.h"
 
 struct smtp_sink {
-    pid_t pid; /* the process that serves it */
-    int port;
-    char dir[64];       /* the scratch folder, removed by smtp_sink_stop */
-    char log_path[128]; /* one JSON line per message */
-    char url[64];       /* "smtp://127.0.0.1:<port>", for --smtp-url */
+    struct child_server server; /* its process, port and folder */
+    char url[64];               /* "smtp://127.0.0.1:<port>", for --smtp-url */
 };
 
 /* Starts a sink; false (and nothing left behind) on failure. The struct

@@ -2,26 +2,24 @@
  * port of 127.0.0.1 that records every call it gets and answers 200, or
  * 500 while told to fail.
  *
- * The receiver runs in a process of its own (so the test process keeps a
- * single thread for Check to fork) and keeps its state in files in a
- * scratch folder under /tmp: one JSON line per call, and a switch file for
- * failing. Start receivers in main() before the suite runs; any test
- * process may read the calls and flip the switch. */
+ * The receiver is a child_server (child_server.h): a process of its own
+ * that keeps its state in files in a scratch folder under /tmp, one JSON
+ * line per call, and a switch file for failing. Start receivers in main()
+ * before the suite runs; any test process may read the calls and flip the
+ * switch. */
 #ifndef BPA_WEBHOOK_RECEIVER_H
 #define BPA_WEBHOOK_RECEIVER_H
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <sys/types.h>
+
+#include "child_server.h"
 
 struct webhook_receiver {
-    pid_t pid; /* the process that serves it */
-    int port;
-    char dir[64];       /* the scratch folder, removed by webhook_receiver_stop */
-    char log_path[128]; /* one JSON line per call */
-    char fail_path[128];
-    char url[64]; /* "http://127.0.0.1:<port>/hook", to register */
+    struct child_server server; /* its process, port and folder */
+    char fail_path[128];        /* there while told to fail */
+    char url[64];               /* "http://127.0.0.1:<port>/hook", to register */
 };
 
 /* Starts a receiver; false (and nothing left behind) on failure. The
