@@ -173,9 +173,10 @@ CREATE TRIGGER audit_log_only_detail_erased BEFORE UPDATE ON audit_log
 
 -- --- withdrawing consent for matching cancels the open matches ---
 
--- The seeker's open matches, cancelled by the system with the reason and
+-- The seeker's open matches, cancelled by the system with `p_reason` and
 -- the usual notifications (ids only). Returns how many.
-CREATE FUNCTION bpa_cancel_for_consent(p_seeker bigint, p_request text) RETURNS integer
+CREATE FUNCTION bpa_cancel_open_matches(p_seeker bigint, p_request text, p_reason text)
+RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
     m record;
@@ -187,7 +188,7 @@ BEGIN
         UPDATE matches SET state = 'cancelled', state_since = now() WHERE id = m.id;
         INSERT INTO match_history (match_id, action, from_state, to_state, actor_kind,
                                    reason_code, request_id)
-        VALUES (m.id, 'cancel', m.state, 'cancelled', 'system', 'consent_withdrawn', p_request);
+        VALUES (m.id, 'cancel', m.state, 'cancelled', 'system', p_reason, p_request);
         PERFORM bpa_notify_match(m.id, 'match_cancelled');
         cancelled := cancelled + 1;
     END LOOP;
@@ -222,7 +223,7 @@ BEGIN
             'audit_details_scrubbed', 0, 'idempotency_answers_removed', 0);
     END IF;
     -- open matches end first, as a withdrawal of consent would end them
-    PERFORM bpa_cancel_for_consent(p_id, NULL);
+    PERFORM bpa_cancel_open_matches(p_id, NULL, 'seeker_erased');
     SELECT lat, lon INTO place FROM postcodes WHERE pc4 = left(s.postcode, 4)::integer;
     UPDATE seekers SET name = 'erased', email = NULL, phone = NULL, external_ref = NULL,
         postcode = left(postcode, 4),

@@ -122,6 +122,36 @@ static const struct option_spec options[] = {
      1, 100000, "sign-ups and reset requests per client address per hour (default 10)"},
     {"--signup-max-per-email", "BPA_SIGNUP_MAX_PER_EMAIL", NUMBER, AT(signup_max_per_email), 1,
      1000, "sign-ups and reset requests per e-mail address per hour (default 3)"},
+    {"--retain-inactive-seeker-months", "BPA_RETAIN_INACTIVE_SEEKER_MONTHS", NUMBER,
+     AT(retain_inactive_seeker_months), 1, 240,
+     "a seeker without any change or match event this long is announced to their portal "
+     "(webhook seeker_retention_notice), then erased after the grace period (default 24)"},
+    {"--retention-grace-days", "BPA_RETENTION_GRACE_DAYS", NUMBER, AT(retention_grace_days), 1, 365,
+     "days between that notice and the erasure, unless the seeker is active again "
+     "(default 30)"},
+    {"--retain-finished-match-months", "BPA_RETAIN_FINISHED_MATCH_MONTHS", NUMBER,
+     AT(retain_finished_match_months), 1, 240,
+     "a finished match's history loses its notes and who acted this long after it ended "
+     "(default 24)"},
+    {"--retain-session-days", "BPA_RETAIN_SESSION_DAYS", NUMBER, AT(retain_session_days), 1, 3650,
+     "ended or expired login sessions are deleted this long after (default 30)"},
+    {"--retain-throttle-days", "BPA_RETAIN_THROTTLE_DAYS", NUMBER, AT(retain_throttle_days), 1, 365,
+     "failed logins and sign-up throttling records are deleted after this long (default 1)"},
+    {"--retain-idempotency-days", "BPA_RETAIN_IDEMPOTENCY_DAYS", NUMBER,
+     AT(retain_idempotency_days), 1, 3650,
+     "first answers kept for Idempotency-Key retries are deleted after this long (default 30)"},
+    {"--retain-link-days", "BPA_RETAIN_LINK_DAYS", NUMBER, AT(retain_link_days), 1, 365,
+     "used or expired one-time links are deleted this long after (default 7)"},
+    {"--retain-delivered-body-days", "BPA_RETAIN_DELIVERED_BODY_DAYS", NUMBER,
+     AT(retain_delivered_body_days), 1, 3650,
+     "a delivered notification's payload is cut to its event id and type this long after "
+     "(default 90)"},
+    {"--retain-audit-years", "BPA_RETAIN_AUDIT_YEARS", NUMBER, AT(retain_audit_years), 1, 100,
+     "audit rows are deleted after this long (default 7)"},
+    {"--retention-interval-minutes", "BPA_RETENTION_INTERVAL_MINUTES", NUMBER,
+     AT(retention_interval_min), 0, 10080,
+     "the retention job runs a few seconds after start, then this often; 0: never "
+     "(default 60)"},
     {"--metrics-public", "BPA_METRICS_PUBLIC", FLAG, AT(metrics_public), 0, 0,
      "serve /metrics without a credential (default true; false: coordinators only)"},
     {"--employer", NULL, STRING, AT(employer_id), 0, 0, "create-employer-user: the employer's id"},
@@ -175,6 +205,16 @@ static void set_defaults(struct bpa_config *config)
         .notify_interval_ms = 1000,
         .reminder_days = 3,
         .metrics_public = true,
+        .retain_inactive_seeker_months = 24,
+        .retention_grace_days = 30,
+        .retain_finished_match_months = 24,
+        .retain_session_days = 30,
+        .retain_throttle_days = 1,
+        .retain_idempotency_days = 30,
+        .retain_link_days = 7,
+        .retain_delivered_body_days = 90,
+        .retain_audit_years = 7,
+        .retention_interval_min = 60,
     };
 }
 

@@ -71,6 +71,17 @@ struct bpa_config {
     const char *mail_dir;                   /* e-mail as files, when no SMTP relay is set */
     unsigned long signup_token_h, reset_token_min, invitation_days; /* one-time links' life */
     unsigned long signup_max_per_address, signup_max_per_email;     /* per hour */
+    /* retention (retention.c): how long each kind of data is kept */
+    unsigned long retain_inactive_seeker_months; /* then the portal is told ... */
+    unsigned long retention_grace_days;          /* ... and the seeker erased this long after */
+    unsigned long retain_finished_match_months;  /* history notes and actor ids */
+    unsigned long retain_session_days;           /* after a session ended or expired */
+    unsigned long retain_throttle_days;          /* failed logins, sign-up throttling */
+    unsigned long retain_idempotency_days;       /* kept first answers */
+    unsigned long retain_link_days;              /* after a one-time link was used or expired */
+    unsigned long retain_delivered_body_days;    /* delivered notifications' payloads */
+    unsigned long retain_audit_years;
+    unsigned long retention_interval_min; /* 0: the job does not run */
     bool migrate;
     bool test_routes;
     bool help;

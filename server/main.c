@@ -8,6 +8,7 @@
 #include "http.h"
 #include "import.h"
 #include "log.h"
+#include "retention.h"
 #include "routes.h"
 
 #include <signal.h>
@@ -95,6 +96,7 @@ static int serve(const struct bpa_config *config, const struct bpa_migrations *m
     pthread_cond_init(&server.idle, NULL);
     char error[512];
     struct bpa_dispatcher *dispatching = NULL;
+    struct bpa_retention *retaining = NULL;
 
     /* Logins for unknown accounts check this, so they cost what a real
      * check costs. */
@@ -131,6 +133,10 @@ static int serve(const struct bpa_config *config, const struct bpa_migrations *m
     if (bpa_dispatcher_start(&dispatcher, config, server.pool) != 0)
         goto out_sync;
     dispatching = &dispatcher;
+    static struct bpa_retention retention;
+    if (bpa_retention_start(&retention, config, server.pool, server.metrics) != 0)
+        goto out_sync;
+    retaining = &retention;
     bpa_log(BPA_LOG_INFO, "match_rules", json_pack("{s:s}", "version", server.rules.version));
 
     /* checked by bpa_config_load: only memory can fail here */
@@ -155,6 +161,8 @@ static int serve(const struct bpa_config *config, const struct bpa_migrations *m
     bpa_http_stop(&server);
     rc = 0;
 out_sync:
+    if (retaining)
+        bpa_retention_stop(retaining);
     if (dispatching)
         bpa_dispatcher_stop(dispatching);
     if (server.index)

@@ -2,6 +2,8 @@
  * once, which costs less than the log line it also writes. */
 #include "metrics.h"
 
+#include "retention.h"
+
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -27,6 +29,8 @@ struct bpa_metrics {
     size_t route_count;
     const char *const *methods;
     const char *const *patterns;
+    uint64_t retention_runs;
+    uint64_t retention_rows[BPA_RETAIN_KIND_COUNT];
     struct route_metrics routes[]; /* route_count + 1: the last is "unmatched" */
 };
 
@@ -67,6 +71,15 @@ void bpa_metrics_observe(struct bpa_metrics *m, size_t route_index, unsigned sta
     }
     r->count++;
     r->sum += seconds;
+    pthread_mutex_unlock(&m->lock);
+}
+
+void bpa_metrics_retention_run(struct bpa_metrics *m, const uint64_t *rows)
+{
+    pthread_mutex_lock(&m->lock);
+    m->retention_runs++;
+    for (size_t k = 0; k < BPA_RETAIN_KIND_COUNT; k++)
+        m->retention_rows[k] += rows[k];
     pthread_mutex_unlock(&m->lock);
 }
 
@@ -180,6 +193,17 @@ char *bpa_metrics_render(struct bpa_metrics *m, const struct bpa_db_pool_stats *
              method, route, (unsigned long long)r->count, method, route, r->sum, method, route,
              (unsigned long long)r->count);
     }
+
+    emit(&t,
+         "# HELP bpa_retention_runs_total Runs of the retention job by this daemon.\n"
+         "# TYPE bpa_retention_runs_total counter\n"
+         "bpa_retention_runs_total %llu\n"
+         "# HELP bpa_retention_rows_total Rows the retention job removed or anonymised, by kind.\n"
+         "# TYPE bpa_retention_rows_total counter\n",
+         (unsigned long long)m->retention_runs);
+    for (size_t k = 0; k < BPA_RETAIN_KIND_COUNT; k++)
+        emit(&t, "bpa_retention_rows_total{kind=\"%s\"} %llu\n", bpa_retention_kind_names[k],
+             (unsigned long long)m->retention_rows[k]);
     pthread_mutex_unlock(&m->lock);
     emit_db(&t, db);
     if (t.failed) {

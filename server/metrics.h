@@ -7,6 +7,7 @@
 #include "db/db.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct bpa_metrics;
 
@@ -20,6 +21,10 @@ void bpa_metrics_free(struct bpa_metrics *metrics);
 /* Records one finished request. Thread-safe. */
 void bpa_metrics_observe(struct bpa_metrics *metrics, size_t route_index, unsigned status,
                          double seconds);
+
+/* Records one run of the retention job: `rows` holds the rows changed per
+ * kind, BPA_RETAIN_KIND_COUNT of them in retention.h's order. Thread-safe. */
+void bpa_metrics_retention_run(struct bpa_metrics *metrics, const uint64_t *rows);
 
 /* The text exposition of the request metrics and the pool's `db` stats:
  * a malloc'd string the caller frees, or NULL when out of memory. */

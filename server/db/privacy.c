@@ -18,7 +18,7 @@ const struct bpa_db_statement bpa_db_privacy_statements[] = {
                         " FROM consents c WHERE c.seeker_id = $1"},
     {"consent_current", "SELECT doc->'consents' FROM seeker_documents WHERE id = $1"},
     /* seeker, request id: its open matches cancelled, how many */
-    {"consent_cancel_matches", "SELECT bpa_cancel_for_consent($1, $2)"},
+    {"consent_cancel_matches", "SELECT bpa_cancel_open_matches($1, $2, 'consent_withdrawn')"},
     /* seeker, locked against a concurrent withdrawal until the transaction ends */
     {"seeker_matching_allowed", "SELECT matching_consent AND erased_at IS NULL FROM seekers"
                                 " WHERE id = $1 FOR SHARE"},
