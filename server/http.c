@@ -60,6 +60,8 @@ static int queue(struct bpa_request *request, unsigned status, struct MHD_Respon
         MHD_add_response_header(response, "ETag", request->reply_etag);
     if (request->reply_location)
         MHD_add_response_header(response, "Location", request->reply_location);
+    if (request->reply_disposition)
+        MHD_add_response_header(response, "Content-Disposition", request->reply_disposition);
     if (status == 401)
         MHD_add_response_header(response, "WWW-Authenticate", "Bearer realm=\"bpa\"");
     if (request->reply_retry_after) {

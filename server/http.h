@@ -94,6 +94,7 @@ struct bpa_request {
     const char *reply_csp;           /* Content-Security-Policy */
     const char *reply_cache_control; /* NULL: no-store */
     const char *reply_cookie;        /* Set-Cookie */
+    const char *reply_disposition;   /* Content-Disposition */
     unsigned reply_retry_after;      /* seconds, for 429 */
     bool replayed;                 /* the reply repeats a stored first response (Idempotency-Key) */
     struct bpa_rate_decision rate; /* limit 0: no budget applies (RateLimit-* headers otherwise) */
