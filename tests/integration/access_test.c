@@ -201,6 +201,18 @@ static const char *fill_body(const char *body)
                    ++kvk, employer_a);
     if (!strcmp(body, "{EMPLOYER_A}"))
         return fmt("{\"employer_id\":%lld}", employer_a);
+    if (!strcmp(body, "{NEW_CONTACT_A}")) { /* a new contact of employer A, to be erased */
+        const char *email = fmt("contact-%d-%d@example.org", (int)getpid(), ++kvk);
+        struct http_response r =
+            call_as(tokens[COORDINATOR], "PATCH", fmt("/v1/employers/%lld", employer_a),
+                    fmt("{\"contacts\":[{\"name\":\"Matrix contact\",\"email\":\"%s\","
+                        "\"language\":\"nl\"}]}",
+                        email));
+        if (r.status != 200)
+            fprintf(stderr, "adding a contact for a row failed: %ld %s\n", r.status, r.body);
+        http_response_free(&r);
+        return fmt("{\"email\":\"%s\"}", email);
+    }
     if (!strcmp(body, "{PORTAL}")) /* a new name each time */
         return fmt("{\"name\":\"Matrix portal %d\",\"contact_email\":\"p@example.org\"}", ++kvk);
     return body;
@@ -313,6 +325,25 @@ static const struct row rows[] = {
      "{EMPLOYER_A}",
      {401, 200, 403, 403, 403, 403},
      false},
+    /* erasing an account: a new one each time, never one the other rows use */
+    {"POST",
+     "/v1/accounts/{id}/erase",
+     "/v1/accounts/{NEW_ACC}/erase",
+     NULL,
+     {401, 200, 403, 403, 403, 403},
+     false},
+    {"GET",
+     "/v1/auth/me/export",
+     "/v1/auth/me/export",
+     NULL,
+     {401, 200, 200, 200, 403, 403},
+     false},
+    {"GET",
+     "/v1/retention/report",
+     "/v1/retention/report",
+     NULL,
+     {401, 200, 403, 403, 403, 403},
+     false},
     {"GET", "/v1/audit", "/v1/audit", NULL, {401, 200, 403, 403, 403, 403}, false},
     {"GET", "/v1/matches", "/v1/matches", NULL, SIGNED_IN(200), false},
     {"POST", "/v1/matches", "/v1/matches", "{MATCH_A}", {401, 201, 403, 403, 201, 404}, false},
@@ -386,6 +417,13 @@ static const struct row rows[] = {
      "/v1/employers/{id}/verified",
      "/v1/employers/{EA}/verified",
      "{\"verified\":true}",
+     {401, 200, 403, 403, 403, 403},
+     false},
+    /* a contact of A made for each call, then erased */
+    {"POST",
+     "/v1/employers/{id}/contacts/erase",
+     "/v1/employers/{EA}/contacts/erase",
+     "{NEW_CONTACT_A}",
      {401, 200, 403, 403, 403, 403},
      false},
     {"GET", "/v1/portals", "/v1/portals", NULL, {401, 200, 403, 403, 403, 403}, false},
@@ -502,6 +540,32 @@ static const struct row rows[] = {
      "/v1/seekers/{NEW_SA}",
      NULL,
      {401, 204, 403, 403, 204, 404},
+     false},
+    /* consents, export and erasure: the seeker's portal and coordinators */
+    {"GET",
+     "/v1/seekers/{id}/consents",
+     "/v1/seekers/{SA}/consents",
+     NULL,
+     {401, 200, 403, 403, 200, 404},
+     false},
+    {"POST",
+     "/v1/seekers/{id}/consents",
+     "/v1/seekers/{SA}/consents",
+     "{\"purpose\":\"email_updates\",\"given\":true,\"text_version\":\"1\"}",
+     {401, 201, 403, 403, 201, 404},
+     false},
+    {"GET",
+     "/v1/seekers/{id}/export",
+     "/v1/seekers/{SA}/export",
+     NULL,
+     {401, 200, 403, 403, 200, 404},
+     false},
+    /* a new seeker each time: the shared one stays */
+    {"POST",
+     "/v1/seekers/{id}/erase",
+     "/v1/seekers/{NEW_SA}/erase",
+     NULL,
+     {401, 200, 403, 403, 200, 404},
      false},
     {"GET", "/v1/skills", "/v1/skills", NULL, SIGNED_IN(200), false},
     {"GET", "/v1/skills/{id}", "/v1/skills/test-solder", NULL, SIGNED_IN(200), false},
