@@ -121,8 +121,8 @@ static void read_placement(const char *const *v, struct bpa_vocab *vocab, bool a
 
 /* id, active, lat, lon, availability, max hours, max km, from, until,
  * dutch, certificates, skills, goals */
-static void read_seeker(const char *const *v, struct bpa_vocab *vocab, bool add,
-                        struct bpa_seeker_holder *h)
+void bpa_match_read_seeker(const char *const *v, struct bpa_vocab *vocab, bool add,
+                           struct bpa_seeker_holder *h)
 {
     struct bpa_seeker *s = &h->seeker;
     memset(s, 0, sizeof *s);
@@ -172,7 +172,7 @@ static int take_one(const char *const *values, int count, void *context)
     if (one->is_placement)
         read_placement(values, one->vocab, one->add, one->holder);
     else
-        read_seeker(values, one->vocab, one->add, one->holder);
+        bpa_match_read_seeker(values, one->vocab, one->add, one->holder);
     one->found = true;
     return 0;
 }
@@ -214,7 +214,7 @@ static int put_seeker(const char *const *values, int count, void *context)
     struct bpa_seeker_holder h;
     if (count < 13)
         return 1;
-    read_seeker(values, index->vocab, true, &h);
+    bpa_match_read_seeker(values, index->vocab, true, &h);
     return bpa_seeker_index_put(&index->seekers, &h.seeker);
 }
 

@@ -56,4 +56,11 @@ enum bpa_db_status bpa_match_load_seeker(struct bpa_db_conn *conn, struct bpa_vo
                                          const char *id, struct bpa_seeker_holder *out,
                                          bool *found);
 
+/* The pure step of loading a seeker: one row of the match_seekers view as
+ * text, `values` being the 13 columns the daemon selects (server/db/
+ * matching.c, SEEKER_COLUMNS) in that order, NULL for SQL NULL, into `out`.
+ * Ids come from `vocab`, added there when `add`. No I/O. */
+void bpa_match_read_seeker(const char *const *values, struct bpa_vocab *vocab, bool add,
+                           struct bpa_seeker_holder *out);
+
 #endif

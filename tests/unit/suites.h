@@ -20,5 +20,6 @@ Suite *match_life_suite(void);
 Suite *address_suite(void);
 Suite *log_suite(void);
 Suite *email_text_suite(void);
+Suite *blindness_suite(void);
 
 #endif
