@@ -236,6 +236,10 @@ BEGIN
     DELETE FROM seeker_skills WHERE seeker_id = p_id;
     DELETE FROM seeker_learning_goals WHERE seeker_id = p_id;
     UPDATE consents SET text_version = 'erased' WHERE seeker_id = p_id;
+    -- nothing is consented to any more: the history says so, per purpose
+    INSERT INTO consents (seeker_id, purpose, given, text_version, recorded_by_role, portal_id)
+    SELECT DISTINCT p_id, c.purpose, false, 'erased', 'system', c.portal_id
+    FROM consents c WHERE c.seeker_id = p_id;
     SELECT count(*) INTO kept FROM matches WHERE seeker_id = p_id;
     UPDATE match_history h SET note = NULL FROM matches m
     WHERE h.match_id = m.id AND m.seeker_id = p_id AND h.note IS NOT NULL;

@@ -619,10 +619,22 @@ START_TEST(an_erased_seeker_leaves_no_marker_anywhere_in_the_database)
     r = call(portal_a_key, "PATCH", fmt("/v1/seekers/%lld", seeker), "{\"max_travel_km\":15}");
     EXPECT(r, 409, "invalid_state");
     http_response_free(&r);
-    /* the consents' history stays (purpose, given, time) */
+    /* the consents' history stays (purpose, given, time), closed by a
+     * withdrawal per purpose: nothing is consented to any more */
     r = call(coordinator, "GET", fmt("/v1/seekers/%lld/consents", seeker), NULL);
     EXPECT(r, 200, NULL);
-    ck_assert_uint_eq(json_array_size(json_object_get(r.json, "history")), consents);
+    size_t purposes = 0;
+    const char *kind;
+    json_t *current;
+    json_object_foreach(json_object_get(r.json, "current"), kind, current)
+    {
+        if (json_is_null(current))
+            continue;
+        purposes++;
+        ck_assert_msg(json_is_false(json_object_get(current, "given")), "%s still given: %s", name,
+                      r.body);
+    }
+    ck_assert_uint_eq(json_array_size(json_object_get(r.json, "history")), consents + purposes);
     http_response_free(&r);
 
     /* out of the rankings, on both daemons */
