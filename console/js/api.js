@@ -49,6 +49,36 @@ export async function send(method, path, body, { quietUnauthenticated = false, h
   return { body: json, etag: response.headers.get("ETag") };
 }
 
+// A file from the API (a seeker's export): its bytes and the name the
+// server gives it (Content-Disposition). The same cookie and header as
+// every other request, so it is fetched here and handed to the browser as
+// a Blob: a plain link could not carry the header.
+export async function download(path) {
+  let response;
+  try {
+    response = await fetch(path, {
+      headers: { "X-BPA-Console": "1", Accept: "application/json" },
+      credentials: "same-origin",
+    });
+  } catch {
+    throw new ApiError(0, { error: { code: "network" } });
+  }
+  if (!response.ok) {
+    let json = null;
+    try {
+      json = JSON.parse(await response.text());
+    } catch {
+      json = null;
+    }
+    if (response.status === 401) onExpired();
+    throw new ApiError(response.status, json, response.headers.get("Retry-After"));
+  }
+  const blob = await response.blob();
+  const disposition = response.headers.get("Content-Disposition") ?? "";
+  const name = /filename="?([^";]+)"?/i.exec(disposition)?.[1]?.replace(/[^A-Za-z0-9._-]/g, "_") ?? null;
+  return { blob, name };
+}
+
 export const api = async (method, path, body, options) => (await send(method, path, body, options)).body;
 
 export const get = (path, options) => api("GET", path, undefined, options);

@@ -1,19 +1,26 @@
 // "/seekers": the job seekers (every read is audited by the API);
-// "/seekers/:id": one seeker's profile and consent, their matches, the open
-// placements ranked for them with the explanation, the excluded ones with
-// the rules that excluded them, "why not?" for any placement, and
-// "propose" on each eligible placement. A seeker's name is shown on the
-// page, never in its title or address.
+// "/seekers/:id": one seeker's profile, their consent per purpose with its
+// history (coordinator-privacy.js), their matches, the open placements
+// ranked for them with the explanation, the excluded ones with the rules
+// that excluded them, "why not?" for any placement, "propose" on each
+// eligible placement, and the download of their data and its erasure
+// (coordinator-privacy.js). An erased seeker's page says so and shows what
+// is left. A seeker's name is shown on the page, never in its title or
+// address.
 import { h, newId, announce } from "./dom.js";
-import { t, addMessages, formatDate, formatDateTime, formatNumber } from "./i18n.js";
+import { t, addMessages, formatDate, formatNumber } from "./i18n.js";
 import { get, getAll } from "./api.js";
 import { route } from "./router.js";
-import { page, heading, paragraph, button, field, input, select, table, facts, fill, badge } from "./ui.js";
+import { page, heading, paragraph, button, field, input, select, table, facts, fill, badge, failure, alert } from "./ui.js";
 import {
   ROLE, OPEN_STATES, lookups, employerLink, placementLink, placementTitle, matchLink, seekerLink, filterLabel,
   scrollable, scoreBlock, excludedList, proposeButton, liveMatchLine, tag, waitingText,
 } from "./coordinator-common.js";
 import { certificateLabel, cefrLabel, scheduleInWords, skillName, skillLabelNow, skillLabel } from "./entrepreneur-common.js";
+import { statusMessage } from "./forms.js";
+import {
+  consentSection, exportSection, eraseSection, erasedBanner, erasedTag, isErased, seekerName, mayBeMatched,
+} from "./coordinator-privacy.js";
 
 addMessages({
   nl: {
@@ -60,11 +67,6 @@ addMessages({
     "co.seeker.skills": "Vaardigheden",
     "co.seeker.skill": "{skill} (niveau {level})",
     "co.seeker.goals": "Leerdoelen",
-    "co.seeker.consent": "Toestemming",
-    "co.seeker.consent.purpose": "Waarvoor",
-    "co.seeker.consent.version": "Versie van de tekst",
-    "co.seeker.consent.given": "Gegeven op",
-    "co.seeker.consent.none": "Er is geen toestemming vastgelegd.",
     "co.seeker.matches": "Matches",
     "co.seeker.matches.none": "Nog geen matches.",
     "co.seeker.col.match": "Match",
@@ -85,6 +87,7 @@ addMessages({
     "co.seeker.whynot.eligible": "Deze leerplek past: hij komt in aanmerking.",
     "co.seeker.whynot.not_open": "(niet open)",
     "co.seeker.employer": "Werkgever: ",
+    "co.seeker.no_consent": "Deze werkzoekende heeft geen toestemming gegeven om gekoppeld te worden. Leerplekken zoeken en voorstellen kan pas weer als er opnieuw toestemming is.",
   },
   en: {
     "co.seekers.title": "Job seekers",
@@ -130,11 +133,6 @@ addMessages({
     "co.seeker.skills": "Skills",
     "co.seeker.skill": "{skill} (level {level})",
     "co.seeker.goals": "Learning goals",
-    "co.seeker.consent": "Consent",
-    "co.seeker.consent.purpose": "Purpose",
-    "co.seeker.consent.version": "Text version",
-    "co.seeker.consent.given": "Given on",
-    "co.seeker.consent.none": "No consent has been recorded.",
     "co.seeker.matches": "Matches",
     "co.seeker.matches.none": "No matches yet.",
     "co.seeker.col.match": "Match",
@@ -155,6 +153,7 @@ addMessages({
     "co.seeker.whynot.eligible": "This placement fits: it is eligible.",
     "co.seeker.whynot.not_open": "(not open)",
     "co.seeker.employer": "Employer: ",
+    "co.seeker.no_consent": "This job seeker has not given consent to be matched. Finding and proposing placements is only possible again once consent is given again.",
   },
 });
 
@@ -193,12 +192,14 @@ async function seekersPage(main) {
       }
       const needle = listChoice.name.toLocaleLowerCase();
       const rows = loaded
-        .filter((s) => !needle || String(s.name ?? "").toLocaleLowerCase().includes(needle))
+        .filter((s) => !needle || (!isErased(s) && String(s.name ?? "").toLocaleLowerCase().includes(needle)))
         .sort((a, b) => String(a.name ?? "").localeCompare(String(b.name ?? "")) || a.id - b.id);
       return [
         h("p", { class: "utrecht-paragraph", role: "status" }, t("co.seekers.shown", { n: formatNumber(rows.length) })),
         scrollable(table([
-          { label: t("co.seekers.col.name"), cell: (s) => seekerLink(s.id, s.name) },
+          { label: t("co.seekers.col.name"), cell: (s) => isErased(s)
+            ? [seekerLink(s.id, t("co.seeker.n", { id: s.id })), " ", erasedTag()]
+            : seekerLink(s.id, s.name) },
           { label: t("co.seekers.col.postcode"), cell: (s) => s.postcode ?? "" },
           { label: t("co.seekers.col.status"), cell: (s) => statusTag(s.status) },
           { label: t("co.seekers.col.from"), cell: (s) => formatDate(s.available_from) },
@@ -229,8 +230,8 @@ function skillWithLevel(s) {
 
 function profile(s) {
   return facts([
-    [t("co.seeker.name"), s.name],
-    [t("co.seekers.status"), statusTag(s.status)],
+    [t("co.seeker.name"), seekerName(s)],
+    [t("co.seekers.status"), isErased(s) ? [statusTag(s.status), " ", erasedTag()] : statusTag(s.status)],
     [t("co.seeker.email"), s.email],
     [t("co.seeker.phone"), s.phone],
     [t("co.seeker.postcode"), s.postcode],
@@ -249,18 +250,9 @@ function profile(s) {
   ]);
 }
 
-function consent(c) {
-  if (!c) return paragraph(t("co.seeker.consent.none"));
-  return facts([
-    [t("co.seeker.consent.purpose"), c.purpose],
-    [t("co.seeker.consent.version"), c.text_version],
-    [t("co.seeker.consent.given"), formatDateTime(c.given_at)],
-  ]);
-}
-
 // A placement in the ranking: its title, employer, score with explanation,
 // and "propose" (or the match already under way).
-function rankedCard(seeker, item, names, live, eligible) {
+function rankedCard(seeker, item, names, live, eligible, mayPropose = true) {
   const titleId = newId("placement");
   const p = names.placements.get(Number(item.placement_id));
   const existing = live.get(Number(item.placement_id));
@@ -271,80 +263,113 @@ function rankedCard(seeker, item, names, live, eligible) {
       ? scoreBlock(item, { level: 4, maxTravelKm: seeker.max_travel_km })
       : excludedList(item.excluded_by),
     eligible
-      ? existing ? liveMatchLine(existing) : proposeButton(seeker.id, item.placement_id, {
+      ? existing ? liveMatchLine(existing) : !mayPropose ? null : proposeButton(seeker.id, item.placement_id, {
           describedBy: titleId, onProposed: (m) => live.set(Number(item.placement_id), m) })
       : null);
 }
 
-async function seekerPage(main, id) {
+const noConsent = () => alert("warning", paragraph(t("co.seeker.no_consent")));
+
+async function seekerPage(main, id, me) {
   const body = h("div", { class: "seeker" });
   page(main, t("co.seeker.title", { id }), body);
-  await fill(body, async () => {
-    const enc = encodeURIComponent(id);
-    const [seeker, matches, ranking, names] = await Promise.all([
-      get(`/v1/seekers/${enc}`),
-      getAll(`/v1/matches?seeker_id=${enc}`),
-      get(`/v1/seekers/${enc}/matches?include_excluded=true&limit=50`),
-      lookups(),
-    ]);
-    const live = new Map(matches.filter((m) => OPEN_STATES.includes(m.state)).map((m) => [Number(m.placement_id), m]));
-    const ranked = h("ol", { class: "placement-list seeker__ranked" },
-      ranking.items.map((item) => rankedCard(seeker, item, names, live, true)));
-    const excluded = h("ul", { class: "placement-list seeker__excluded" },
-      (ranking.excluded ?? []).map((item) => rankedCard(seeker, item, names, live, false)));
+  // drawn again after a change of consent (matches and rankings change
+  // with it), with what was done in the consent section, focused
+  const draw = async (notice) => {
+    await fill(body, () => seekerParts(id, me, draw, notice));
+    const said = body.querySelector(".seeker__said [tabindex='-1']");
+    if (said) {
+      said.focus();
+      announce(said.textContent);
+    }
+  };
+  await draw(null);
+}
 
-    // why (not): any placement, scored or excluded
-    const options = [...names.placements.values()]
-      .sort((a, b) => String(a.title).localeCompare(String(b.title)))
-      .map((p) => [String(p.id), p.status === "open" ? p.title : `${p.title} ${t("co.seeker.whynot.not_open")}`]);
-    const which = select([["", t("co.seeker.whynot.choose")], ...options], { name: "placement_id" });
-    const answer = h("div", { class: "seeker__whynot-answer" });
-    const whyForm = h("form", { class: "queue-filters", novalidate: true },
-      field(t("co.seeker.whynot.placement"), which),
-      button(t("co.seeker.whynot.show"), undefined, { type: "submit" }));
-    whyForm.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      if (!which.value) return which.focus();
-      const pid = which.value;
-      await fill(answer, async () => {
-        const pair = await get(`/v1/seekers/${enc}/matches/${encodeURIComponent(pid)}`);
-        const existing = live.get(Number(pid));
-        announce(pair.eligible
-          ? `${placementTitle(names.placements, pid)}: ${t("score.total", { score: pair.score })}`
-          : `${placementTitle(names.placements, pid)}: ${t("score.excluded")} ${(pair.excluded_by ?? []).map(filterLabel).join(", ")}`);
-        return h("div", { class: "placement-card" },
-          h("h3", { class: "utrecht-heading-3", id: `whynot-${pid}` }, placementLink(names.placements, pid)),
-          pair.eligible ? paragraph(t("co.seeker.whynot.eligible")) : null,
-          scoreBlock(pair, { level: 4, open: true, maxTravelKm: seeker.max_travel_km }),
-          pair.eligible
-            ? existing ? liveMatchLine(existing) : proposeButton(seeker.id, pid, {
-                describedBy: `whynot-${pid}`, onProposed: (m) => live.set(Number(pid), m) })
-            : null);
-      });
+async function seekerParts(id, me, draw, notice) {
+  const enc = encodeURIComponent(id);
+  const seekerAsked = get(`/v1/seekers/${enc}`);
+  const [seeker, matches, ranking, names, consents] = await Promise.all([
+    seekerAsked,
+    getAll(`/v1/matches?seeker_id=${enc}`),
+    // an erased seeker, or one without consent for matching, is in no
+    // ranking (the API refuses: consent_missing): not asked; a refusal
+    // spoils only the ranking's sections
+    seekerAsked.then((s) => isErased(s) || s.consents?.matching?.given !== true ? null
+      : get(`/v1/seekers/${enc}/matches?include_excluded=true&limit=50`).catch((error) => error)),
+    lookups(),
+    // a refusal spoils only the consent section
+    get(`/v1/seekers/${enc}/consents`).catch((error) => error),
+  ]);
+  const erased = isErased(seeker);
+  // without consent for matching the API refuses proposals (consent_missing)
+  const mayMatch = mayBeMatched(seeker, consents);
+  const live = new Map(matches.filter((m) => OPEN_STATES.includes(m.state)).map((m) => [Number(m.placement_id), m]));
+  const rankingFailed = ranking instanceof Error;
+  const unranked = !erased && ranking === null; /* no consent for matching */
+  const ranked = erased || unranked ? null : rankingFailed ? failure(ranking) : h("ol", { class: "placement-list seeker__ranked" },
+    ranking.items.map((item) => rankedCard(seeker, item, names, live, true, mayMatch)));
+  const excluded = erased || unranked || rankingFailed ? null : h("ul", { class: "placement-list seeker__excluded" },
+    (ranking.excluded ?? []).map((item) => rankedCard(seeker, item, names, live, false)));
+
+  // why (not): any placement, scored or excluded
+  const options = [...names.placements.values()]
+    .sort((a, b) => String(a.title).localeCompare(String(b.title)))
+    .map((p) => [String(p.id), p.status === "open" ? p.title : `${p.title} ${t("co.seeker.whynot.not_open")}`]);
+  const which = select([["", t("co.seeker.whynot.choose")], ...options], { name: "placement_id" });
+  const answer = h("div", { class: "seeker__whynot-answer" });
+  const whyForm = h("form", { class: "queue-filters", novalidate: true },
+    field(t("co.seeker.whynot.placement"), which),
+    button(t("co.seeker.whynot.show"), undefined, { type: "submit" }));
+  whyForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!which.value) return which.focus();
+    const pid = which.value;
+    await fill(answer, async () => {
+      const pair = await get(`/v1/seekers/${enc}/matches/${encodeURIComponent(pid)}`);
+      const existing = live.get(Number(pid));
+      announce(pair.eligible
+        ? `${placementTitle(names.placements, pid)}: ${t("score.total", { score: pair.score })}`
+        : `${placementTitle(names.placements, pid)}: ${t("score.excluded")} ${(pair.excluded_by ?? []).map(filterLabel).join(", ")}`);
+      return h("div", { class: "placement-card" },
+        h("h3", { class: "utrecht-heading-3", id: `whynot-${pid}` }, placementLink(names.placements, pid)),
+        pair.eligible ? paragraph(t("co.seeker.whynot.eligible")) : null,
+        scoreBlock(pair, { level: 4, open: true, maxTravelKm: seeker.max_travel_km }),
+        pair.eligible
+          ? existing ? liveMatchLine(existing) : !mayMatch ? noConsent() : proposeButton(seeker.id, pid, {
+              describedBy: `whynot-${pid}`, onProposed: (m) => live.set(Number(pid), m) })
+          : null);
     });
-
-    return [
-      h("section", { class: "seeker__profile" }, heading(2, t("co.seeker.profile")), profile(seeker)),
-      h("section", { class: "seeker__consent" }, heading(2, t("co.seeker.consent")), consent(seeker.consent)),
-      h("section", { class: "seeker__matches" }, heading(2, t("co.seeker.matches")),
-        scrollable(table([
-          { label: t("co.seeker.col.match"), cell: (m) => matchLink(m.id) },
-          { label: t("co.seeker.col.placement"), cell: (m) => placementLink(names.placements, m.placement_id) },
-          { label: t("co.seeker.col.state"), cell: (m) => badge(m.state) },
-          { label: t("co.seeker.col.since"), cell: (m) => waitingText(m.state_since) },
-        ], [...matches].sort((a, b) => b.id - a.id), { caption: t("co.seeker.matches"), empty: t("co.seeker.matches.none") }),
-        t("co.seeker.matches"))),
-      h("section", { class: "seeker__ranking" }, heading(2, t("co.seeker.ranked")),
-        paragraph(t("co.seeker.ranked.intro")),
-        ranking.items.length ? ranked : paragraph(t("co.seeker.ranked.none"))),
-      h("section", { class: "seeker__excluded-section" }, heading(2, t("co.seeker.excluded")),
-        paragraph(t("co.seeker.excluded.intro")),
-        (ranking.excluded ?? []).length ? excluded : paragraph(t("co.seeker.excluded.none"))),
-      h("section", { class: "seeker__whynot" }, heading(2, t("co.seeker.whynot")),
-        paragraph(t("co.seeker.whynot.intro")), whyForm, answer),
-    ];
   });
+
+  const consent = consentSection(seeker, consents, matches, { me, onRecorded: (message) => draw(message) });
+  if (notice) consent.querySelector("h2").after(h("div", { class: "status-holder seeker__said" }, statusMessage("ok", paragraph(notice))));
+
+  return [
+    erased ? erasedBanner(seeker) : null,
+    h("section", { class: "seeker__profile" }, heading(2, t("co.seeker.profile")), profile(seeker)),
+    consent,
+    h("section", { class: "seeker__matches" }, heading(2, t("co.seeker.matches")),
+      scrollable(table([
+        { label: t("co.seeker.col.match"), cell: (m) => matchLink(m.id) },
+        { label: t("co.seeker.col.placement"), cell: (m) => placementLink(names.placements, m.placement_id) },
+        { label: t("co.seeker.col.state"), cell: (m) => badge(m.state) },
+        { label: t("co.seeker.col.since"), cell: (m) => waitingText(m.state_since) },
+      ], [...matches].sort((a, b) => b.id - a.id), { caption: t("co.seeker.matches"), empty: t("co.seeker.matches.none") }),
+      t("co.seeker.matches"))),
+    erased ? null : h("section", { class: "seeker__ranking" }, heading(2, t("co.seeker.ranked")),
+      paragraph(t("co.seeker.ranked.intro")),
+      mayMatch ? null : noConsent(),
+      unranked ? null : rankingFailed || ranking.items.length ? ranked : paragraph(t("co.seeker.ranked.none"))),
+    erased || unranked || rankingFailed ? null : h("section", { class: "seeker__excluded-section" }, heading(2, t("co.seeker.excluded")),
+      paragraph(t("co.seeker.excluded.intro")),
+      (ranking.excluded ?? []).length ? excluded : paragraph(t("co.seeker.excluded.none"))),
+    erased ? null : h("section", { class: "seeker__whynot" }, heading(2, t("co.seeker.whynot")),
+      paragraph(t("co.seeker.whynot.intro")), whyForm, answer),
+    exportSection(seeker),
+    eraseSection(seeker),
+  ];
 }
 
 route("/seekers", (params, main) => seekersPage(main), ROLE);
-route("/seekers/:id", (params, main) => seekerPage(main, params.id), ROLE);
+route("/seekers/:id", (params, main, me) => seekerPage(main, params.id, me), ROLE);

@@ -13,6 +13,8 @@ import "./coordinator-deliveries.js";
 import "./coordinator-audit.js";
 import "./coordinator-accounts.js";
 import "./coordinator-portals.js";
+import "./coordinator-privacy.js";
+import "./coordinator-retention.js";
 
 export const navigation = () => [
   ["/overview", t("co.nav.overview")],
@@ -24,4 +26,5 @@ export const navigation = () => [
   ["/accounts", t("co.nav.accounts")],
   ["/portals", t("co.nav.portals")],
   ["/audit", t("co.nav.audit")],
+  ["/retention", t("co.nav.retention")],
 ];

@@ -60,6 +60,7 @@ export const messages = {
   "error.employer_not_verified": "A placement can open only once its business is verified.",
   "error.invalid_transition": "This step is not possible now: someone may have acted first. Refresh the page.",
   "error.placement_full": "This placement has no place left.",
+  "error.consent_missing": "This job seeker has not given consent to be matched.",
   "error.seeker_taken": "This job seeker already has an approved match.",
   "error.precondition_failed": "Someone else changed this meanwhile. Refresh the page.",
   "error.validation_failed": "Not every field is filled in correctly.",

@@ -60,6 +60,7 @@ export const messages = {
   "error.employer_not_verified": "Een leerplek kan pas open als het bedrijf geverifieerd is.",
   "error.invalid_transition": "Deze stap kan nu niet: iemand anders was je misschien voor. Vernieuw de pagina.",
   "error.placement_full": "Deze leerplek heeft geen plaats meer.",
+  "error.consent_missing": "Deze werkzoekende heeft geen toestemming gegeven om gekoppeld te worden.",
   "error.seeker_taken": "Deze werkzoekende heeft al een goedgekeurde match.",
   "error.precondition_failed": "Iemand anders heeft dit intussen gewijzigd. Vernieuw de pagina.",
   "error.validation_failed": "Niet alle velden zijn goed ingevuld.",

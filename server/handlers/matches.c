@@ -82,12 +82,28 @@ static json_t *excluded_placements(const struct bpa_server *server, const struct
     return items;
 }
 
+/* BPA_ERR_CONSENT_MISSING when seeker `id` may not be ranked (no consent
+ * for matching, or erased), BPA_ERR_COUNT when it may. */
+static enum bpa_error consent_to_rank(struct bpa_request *request, const char *id)
+{
+    char *allowed = NULL;
+    enum bpa_db_status status =
+        bpa_db_call(request->db, "seeker_matching_allowed", 1, (const char *const[]){id}, &allowed);
+    bool may = allowed && strcmp(allowed, "t") == 0, known = allowed != NULL;
+    free(allowed);
+    if (status != BPA_DB_OK)
+        return bpa_error_from_db(status);
+    return may || !known ? BPA_ERR_COUNT : BPA_ERR_CONSENT_MISSING;
+}
+
 int bpa_handle_seeker_matches(struct bpa_request *request)
 {
     char id[20];
     if (!bpa_param_id(request, "id", id))
         return bpa_reply_error(request, BPA_ERR_NOT_FOUND, NULL, NULL);
     enum bpa_error refused = bpa_access_resource(request, BPA_SEEKER, id, false);
+    if (refused == BPA_ERR_COUNT)
+        refused = consent_to_rank(request, id);
     if (refused != BPA_ERR_COUNT)
         return bpa_reply_error(request, refused, NULL, NULL);
     json_t *details = json_array();
@@ -234,6 +250,8 @@ int bpa_handle_match_pair(struct bpa_request *request)
     enum bpa_error refused = bpa_access_resource(request, BPA_SEEKER, seeker_id, false);
     if (refused == BPA_ERR_COUNT)
         refused = bpa_access_resource(request, BPA_PLACEMENT, placement_id, false);
+    if (refused == BPA_ERR_COUNT)
+        refused = consent_to_rank(request, seeker_id);
     if (refused != BPA_ERR_COUNT)
         return bpa_reply_error(request, refused, NULL, NULL);
     const struct bpa_server *server = request->server;
