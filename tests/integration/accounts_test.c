@@ -4,6 +4,7 @@
  * that works at once, keys issued and revoked, inactive portals, replays
  * with Idempotency-Key, 403 for every other role, the audit trail, and the
  * operator's command line working on the same rows. */
+#include "api_checks.h"
 #include "harness.h"
 
 #include <check.h>
@@ -47,13 +48,7 @@ static long status_of(const char *token, const char *method, const char *path, c
 static struct http_response call_with_key(const char *token, const char *method, const char *path,
                                           const char *body, const char *key)
 {
-    char bearer[128];
-    const char *headers[] = {harness_bearer(token, bearer, sizeof bearer),
-                             fmt("Idempotency-Key: %s", key), "Content-Type: application/json",
-                             NULL};
-    struct http_response r;
-    http_call(&first, method, path, headers, body, &r);
-    return r;
+    return api_call_with_key(&first, token, method, path, body, key);
 }
 
 static long long integer_of(const json_t *object, const char *member)
@@ -69,19 +64,6 @@ static const char *text_of(const json_t *object, const char *member)
 static const json_t *error_details(const struct http_response *r)
 {
     return json_object_get(json_object_get(r->json, "error"), "details");
-}
-
-/* Whether the error's details name `field`. */
-static bool names_field(const struct http_response *r, const char *field)
-{
-    size_t i;
-    json_t *detail;
-    json_array_foreach(error_details(r), i, detail)
-    {
-        if (strcmp(text_of(detail, "field"), field) == 0)
-            return true;
-    }
-    return false;
 }
 
 static void expect_error(struct http_response *r, long status, const char *code)
@@ -256,8 +238,8 @@ START_TEST(accounts_are_listed_filtered_and_shown)
     r = call(coordinator, "GET", "/v1/accounts?role=portal&status=gone&employer_id=x&cursor=zz",
              NULL);
     expect_error(&r, 422, "validation_failed");
-    ck_assert(names_field(&r, "role") && names_field(&r, "status") &&
-              names_field(&r, "employer_id") && names_field(&r, "cursor"));
+    ck_assert(api_names_field(&r, "role") && api_names_field(&r, "status") &&
+              api_names_field(&r, "employer_id") && api_names_field(&r, "cursor"));
     http_response_free(&r);
 
     r = call(coordinator, "GET", fmt("/v1/accounts/%lld", unconfirmed), NULL);
@@ -317,7 +299,7 @@ START_TEST(a_disabled_account_is_refused_at_once_on_every_daemon)
     r = call(coordinator, "PUT", fmt("/v1/accounts/%lld/disabled", id),
              "{\"disabled\":\"yes\",\"why\":1}");
     expect_error(&r, 422, "validation_failed");
-    ck_assert(names_field(&r, "disabled") && names_field(&r, "why"));
+    ck_assert(api_names_field(&r, "disabled") && api_names_field(&r, "why"));
     http_response_free(&r);
     r = call(coordinator, "PUT", "/v1/accounts/999999/disabled", "{\"disabled\":true}");
     expect_error(&r, 404, "not_found");
@@ -349,11 +331,11 @@ START_TEST(an_employer_user_moves_to_another_employer)
     /* an unknown employer; a coordinator belongs to none */
     r = call(coordinator, "PUT", fmt("/v1/accounts/%lld/employer", id), "{\"employer_id\":999999}");
     expect_error(&r, 422, "validation_failed");
-    ck_assert(names_field(&r, "employer_id"));
+    ck_assert(api_names_field(&r, "employer_id"));
     http_response_free(&r);
     r = call(coordinator, "PUT", fmt("/v1/accounts/%lld/employer", id), "{}");
     expect_error(&r, 422, "validation_failed");
-    ck_assert(names_field(&r, "employer_id"));
+    ck_assert(api_names_field(&r, "employer_id"));
     http_response_free(&r);
     r = call(coordinator, "PUT", fmt("/v1/accounts/%lld/employer", coordinator_id),
              fmt("{\"employer_id\":%lld}", employer_a));
@@ -427,8 +409,8 @@ START_TEST(a_portal_is_made_with_a_key_that_works_at_once)
     r = call(coordinator, "POST", "/v1/portals",
              "{\"name\":\"\",\"contact_email\":\"nope\",\"active\":false}");
     expect_error(&r, 422, "validation_failed");
-    ck_assert(names_field(&r, "name") && names_field(&r, "contact_email") &&
-              names_field(&r, "active"));
+    ck_assert(api_names_field(&r, "name") && api_names_field(&r, "contact_email") &&
+              api_names_field(&r, "active"));
     http_response_free(&r);
     r = call(coordinator, "POST", "/v1/portals", NULL);
     expect_error(&r, 422, "validation_failed");
@@ -454,7 +436,7 @@ START_TEST(a_portal_is_made_with_a_key_that_works_at_once)
     http_response_free(&r);
     r = call(coordinator, "PATCH", fmt("/v1/portals/%lld", id), "{\"name\":null,\"id\":3}");
     expect_error(&r, 422, "validation_failed");
-    ck_assert(names_field(&r, "name") && names_field(&r, "id"));
+    ck_assert(api_names_field(&r, "name") && api_names_field(&r, "id"));
     http_response_free(&r);
     r = call(coordinator, "PATCH", "/v1/portals/999999", "{\"name\":\"Nobody\"}");
     expect_error(&r, 404, "not_found");
@@ -564,7 +546,7 @@ START_TEST(an_inactive_portals_keys_stop_at_once)
 
     r = call(coordinator, "PUT", fmt("/v1/portals/%lld/active", id), "{\"active\":1}");
     expect_error(&r, 422, "validation_failed");
-    ck_assert(names_field(&r, "active"));
+    ck_assert(api_names_field(&r, "active"));
     http_response_free(&r);
     r = call(coordinator, "PUT", "/v1/portals/999999/active", "{\"active\":false}");
     expect_error(&r, 404, "not_found");

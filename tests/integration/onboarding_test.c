@@ -8,6 +8,7 @@
  * Every test speaks as a client address of its own (the daemons trust
  * X-Forwarded-For from 127.0.0.1), so that the per-address throttling of
  * one test never meets another's. */
+#include "api_checks.h"
 #include "harness.h"
 #include "smtp_sink.h"
 
@@ -36,7 +37,6 @@ static long long coordinator_id, werk_user_id, werkplaats, other_employer;
 /* --- calling --- */
 
 static char client_address[32]; /* X-Forwarded-For: this test's client */
-static char last_call[300];     /* for failure messages */
 
 /* One request to `to` as `token` (none when NULL), with `extra` headers
  * (NULL-terminated, or NULL). */
@@ -58,7 +58,7 @@ static struct http_response send_to(const struct harness_server *to, const char 
     for (size_t i = 0; extra && extra[i] && n < 15; i++)
         headers[n++] = extra[i];
     headers[n] = NULL;
-    snprintf(last_call, sizeof last_call, "%s %s", method, path);
+    api_note_call(method, path);
     struct http_response r;
     http_call(to, method, path, headers, body, &r);
     return r;
@@ -70,52 +70,9 @@ static struct http_response call(const char *token, const char *method, const ch
     return send_to(&server, token, method, path, body, NULL);
 }
 
-/* The status and (when not NULL) the error code of a response. */
-#define EXPECT(response, status_, code_)                                                           \
-    do {                                                                                           \
-        const char *expected_code = (code_);                                                       \
-        ck_assert_msg(                                                                             \
-            (response).status == (status_) &&                                                      \
-                (!expected_code || !strcmp(http_error_code(&(response)), expected_code)),          \
-            "%s: %ld %s, expected %d %s", last_call, (response).status, (response).body,           \
-            (status_), expected_code ? expected_code : "");                                        \
-    } while (0)
-
 /* Calls and checks the status (and error code), then frees the answer. */
 #define EXPECT_CALL(token, method, path, body, status_, code_)                                     \
-    do {                                                                                           \
-        struct http_response answer_ = call((token), (method), (path), (body));                    \
-        EXPECT(answer_, (status_), (code_));                                                       \
-        http_response_free(&answer_);                                                              \
-    } while (0)
-
-static const char *text_of(const json_t *object, const char *name)
-{
-    const char *text = json_string_value(json_object_get(object, name));
-    return text ? text : "";
-}
-
-static long long number_of(const json_t *object, const char *name)
-{
-    return (long long)json_integer_value(json_object_get(object, name));
-}
-
-/* Whether an error's details name `field`. */
-static bool names_field(const struct http_response *r, const char *field)
-{
-    size_t i;
-    json_t *detail;
-    json_array_foreach(json_object_get(json_object_get(r->json, "error"), "details"), i, detail)
-    {
-        if (!strcmp(text_of(detail, "field"), field))
-            return true;
-    }
-    return false;
-}
-
-#define EXPECT_FIELD(response, field)                                                              \
-    ck_assert_msg(names_field(&(response), (field)), "%s: %s names no %s", last_call,              \
-                  (response).body, (field))
+    API_EXPECT_ANSWER(call((token), (method), (path), (body)), (status_), (code_))
 
 /* --- fresh names --- */
 
@@ -256,8 +213,8 @@ static char *sign_up_at(const struct harness_server *to, const char *kvk, const 
     struct http_response r =
         send_to(to, NULL, "POST", "/v1/signup",
                 signup_body(fmt("Bakkerij %s", kvk), kvk, email, language, PASSWORD), NULL);
-    EXPECT(r, 202, NULL);
-    ck_assert_str_eq(text_of(r.json, "status"), "confirmation_sent");
+    API_EXPECT(r, 202, NULL);
+    ck_assert_str_eq(api_text(r.json, "status"), "confirmation_sent");
     ck_assert_uint_eq(json_object_size(r.json), 1);
     char *body = strdup(r.body);
     http_response_free(&r);
@@ -279,8 +236,8 @@ static char *log_in(const char *email, const char *password, const char *const *
 {
     struct http_response r =
         send_to(&server, NULL, "POST", "/v1/auth/login", login_body(email, password), extra);
-    EXPECT(r, 200, NULL);
-    char *token = strdup(text_of(r.json, "token"));
+    API_EXPECT(r, 200, NULL);
+    char *token = strdup(api_text(r.json, "token"));
     http_response_free(&r);
     return token;
 }
@@ -298,14 +255,14 @@ static long me_status(const char *token)
 static json_t *feed_item(const char *type, long long employer)
 {
     struct http_response r = call(coordinator, "GET", "/v1/notifications?limit=200", NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     json_t *found = NULL;
     size_t i;
     json_t *item;
     json_array_foreach(json_object_get(r.json, "items"), i, item)
     {
-        if (!found && !strcmp(text_of(item, "type"), type) &&
-            number_of(json_object_get(item, "payload"), "employer_id") == employer)
+        if (!found && !strcmp(api_text(item, "type"), type) &&
+            api_number(json_object_get(item, "payload"), "employer_id") == employer)
             found = json_deep_copy(item);
     }
     http_response_free(&r);
@@ -316,7 +273,7 @@ static size_t audited(const char *action)
 {
     struct http_response r =
         call(coordinator, "GET", fmt("/v1/audit?action=%s&limit=200", action), NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     size_t count = json_array_size(json_object_get(r.json, "items"));
     http_response_free(&r);
     return count;
@@ -355,13 +312,13 @@ START_TEST(signing_up_confirming_and_verification_lead_to_an_open_placement)
                                  account)),
                      fmt("employer|%lld|Sanne de Vries|en|t", employer));
     struct http_response r = call(coordinator, "GET", fmt("/v1/employers/%lld", employer), NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     ck_assert(json_is_false(json_object_get(r.json, "verified")));
-    ck_assert_str_eq(text_of(r.json, "name"), fmt("Bakkerij %s", kvk));
-    ck_assert_str_eq(text_of(r.json, "sector"), "Bakkerij");
+    ck_assert_str_eq(api_text(r.json, "name"), fmt("Bakkerij %s", kvk));
+    ck_assert_str_eq(api_text(r.json, "sector"), "Bakkerij");
     json_t *contact = json_array_get(json_object_get(r.json, "contacts"), 0);
-    ck_assert_str_eq(text_of(contact, "email"), email);
-    ck_assert_str_eq(text_of(contact, "name"), "Sanne de Vries");
+    ck_assert_str_eq(api_text(contact, "email"), email);
+    ck_assert_str_eq(api_text(contact, "name"), "Sanne de Vries");
     http_response_free(&r);
 
     /* the link, in English, stored hashed, valid for a day */
@@ -399,8 +356,8 @@ START_TEST(signing_up_confirming_and_verification_lead_to_an_open_placement)
     json_t *item = feed_item("signup_received", employer);
     ck_assert_msg(item != NULL, "no signup_received item for employer %lld", employer);
     json_t *payload = json_object_get(item, "payload");
-    ck_assert_int_eq(number_of(payload, "account_id"), account);
-    ck_assert_str_eq(text_of(payload, "type"), "signup_received");
+    ck_assert_int_eq(api_number(payload, "account_id"), account);
+    ck_assert_str_eq(api_text(payload, "type"), "signup_received");
     ck_assert_ptr_nonnull(json_string_value(json_object_get(payload, "event_id")));
     ck_assert_ptr_nonnull(json_string_value(json_object_get(payload, "occurred_at")));
     json_decref(item);
@@ -408,16 +365,16 @@ START_TEST(signing_up_confirming_and_verification_lead_to_an_open_placement)
 
     /* no login before confirming; a wrong password reveals nothing */
     r = call(NULL, "POST", "/v1/auth/login", login_body(email, PASSWORD));
-    EXPECT(r, 403, "email_not_confirmed");
+    API_EXPECT(r, 403, "email_not_confirmed");
     http_response_free(&r);
     r = call(NULL, "POST", "/v1/auth/login", login_body(email, "not my passphrase at all"));
-    EXPECT(r, 401, "invalid_credentials");
+    API_EXPECT(r, 401, "invalid_credentials");
     http_response_free(&r);
 
     r = call(NULL, "POST", "/v1/signup/confirm", token_body(token));
-    EXPECT(r, 200, NULL);
-    ck_assert_str_eq(text_of(r.json, "status"), "confirmed");
-    ck_assert_str_eq(text_of(r.json, "email"), email);
+    API_EXPECT(r, 200, NULL);
+    ck_assert_str_eq(api_text(r.json, "status"), "confirmed");
+    ck_assert_str_eq(api_text(r.json, "email"), email);
     http_response_free(&r);
     ck_assert_int_eq(db_number(fmt("SELECT count(*) FROM one_time_tokens WHERE token_hash = %s"
                                    " AND used_at IS NOT NULL",
@@ -428,26 +385,26 @@ START_TEST(signing_up_confirming_and_verification_lead_to_an_open_placement)
 
     char *session = log_in(email, PASSWORD, NULL);
     r = call(session, "GET", "/v1/auth/me", NULL);
-    EXPECT(r, 200, NULL);
-    ck_assert_str_eq(text_of(r.json, "role"), "employer");
-    ck_assert_int_eq(number_of(r.json, "employer_id"), employer);
-    ck_assert_str_eq(text_of(r.json, "email"), email);
-    ck_assert_str_eq(text_of(r.json, "name"), "Sanne de Vries");
-    ck_assert_str_eq(text_of(r.json, "language"), "en");
+    API_EXPECT(r, 200, NULL);
+    ck_assert_str_eq(api_text(r.json, "role"), "employer");
+    ck_assert_int_eq(api_number(r.json, "employer_id"), employer);
+    ck_assert_str_eq(api_text(r.json, "email"), email);
+    ck_assert_str_eq(api_text(r.json, "name"), "Sanne de Vries");
+    ck_assert_str_eq(api_text(r.json, "language"), "en");
     http_response_free(&r);
 
     /* a placement waits for the coordinator's verification */
     r = call(session, "POST", "/v1/placements", placement_body(employer));
-    EXPECT(r, 201, NULL);
-    long long placement = number_of(r.json, "id");
+    API_EXPECT(r, 201, NULL);
+    long long placement = api_number(r.json, "id");
     http_response_free(&r);
     const char *open = fmt("/v1/placements/%lld/open", placement);
     EXPECT_CALL(session, "POST", open, NULL, 409, "employer_not_verified");
     EXPECT_CALL(coordinator, "PUT", fmt("/v1/employers/%lld/verified", employer),
                 "{\"verified\":true}", 200, NULL);
     r = call(session, "POST", open, NULL);
-    EXPECT(r, 200, NULL);
-    ck_assert_str_eq(text_of(r.json, "status"), "open");
+    API_EXPECT(r, 200, NULL);
+    ck_assert_str_eq(api_text(r.json, "status"), "open");
     http_response_free(&r);
     free(session);
     free(token);
@@ -552,14 +509,14 @@ START_TEST(an_invalid_sign_up_names_every_problem_and_creates_nothing)
         fmt("{\"organisation\":{\"name\":\"\",\"kvk_number\":\"1234\",\"postcode\":\"9999 ZZ\"},"
             "\"contact\":{\"email\":\"not an address\",\"language\":\"de\"},"
             "\"password\":\"short\"}"));
-    EXPECT(r, 422, "validation_failed");
-    EXPECT_FIELD(r, "organisation.name");
-    EXPECT_FIELD(r, "organisation.kvk_number");
-    EXPECT_FIELD(r, "organisation.postcode");
-    EXPECT_FIELD(r, "contact.name");
-    EXPECT_FIELD(r, "contact.email");
-    EXPECT_FIELD(r, "contact.language");
-    EXPECT_FIELD(r, "password");
+    API_EXPECT(r, 422, "validation_failed");
+    API_EXPECT_FIELD(r, "organisation.name");
+    API_EXPECT_FIELD(r, "organisation.kvk_number");
+    API_EXPECT_FIELD(r, "organisation.postcode");
+    API_EXPECT_FIELD(r, "contact.name");
+    API_EXPECT_FIELD(r, "contact.email");
+    API_EXPECT_FIELD(r, "contact.language");
+    API_EXPECT_FIELD(r, "password");
     http_response_free(&r);
 
     /* an unknown postcode, with everything else right */
@@ -569,14 +526,14 @@ START_TEST(an_invalid_sign_up_names_every_problem_and_creates_nothing)
                  "\"9999 ZZ\"},\"contact\":{\"name\":\"Nina\",\"email\":\"%s\",\"language\":"
                  "\"nl\"},\"password\":\"" PASSWORD "\"}",
                  kvk, email));
-    EXPECT(r, 422, "validation_failed");
-    EXPECT_FIELD(r, "organisation.postcode");
+    API_EXPECT(r, 422, "validation_failed");
+    API_EXPECT_FIELD(r, "organisation.postcode");
     http_response_free(&r);
 
     /* a common password; one too long */
     r = call(NULL, "POST", "/v1/signup", signup_body("Bakkerij", kvk, email, "nl", COMMON));
-    EXPECT(r, 422, "validation_failed");
-    EXPECT_FIELD(r, "password");
+    API_EXPECT(r, 422, "validation_failed");
+    API_EXPECT_FIELD(r, "password");
     ck_assert_uint_eq(json_array_size(json_object_get(json_object_get(r.json, "error"), "details")),
                       1);
     http_response_free(&r);
@@ -584,8 +541,8 @@ START_TEST(an_invalid_sign_up_names_every_problem_and_creates_nothing)
     memset(long_password, 'x', 1025);
     long_password[1025] = '\0';
     r = call(NULL, "POST", "/v1/signup", signup_body("Bakkerij", kvk, email, "nl", long_password));
-    EXPECT(r, 422, "validation_failed");
-    EXPECT_FIELD(r, "password");
+    API_EXPECT(r, 422, "validation_failed");
+    API_EXPECT_FIELD(r, "password");
     http_response_free(&r);
 
     ck_assert_int_eq(employer_with_kvk(kvk), 0);
@@ -645,13 +602,13 @@ START_TEST(a_forgotten_password_is_reset_through_the_link)
     const char *unknown = unique_email("nobody");
     struct http_response r =
         call(NULL, "POST", "/v1/auth/password-reset", fmt("{\"email\":\"%s\"}", unknown));
-    EXPECT(r, 202, NULL);
+    API_EXPECT(r, 202, NULL);
     char *answer = strdup(r.body);
     http_response_free(&r);
     r = call(NULL, "POST", "/v1/auth/password-reset", fmt("{\"email\":\"%s\"}", email));
-    EXPECT(r, 202, NULL);
+    API_EXPECT(r, 202, NULL);
     ck_assert_str_eq(r.body, answer);
-    ck_assert_str_eq(text_of(r.json, "status"), "reset_sent");
+    ck_assert_str_eq(api_text(r.json, "status"), "reset_sent");
     http_response_free(&r);
     free(answer);
     ck_assert_int_eq(
@@ -668,12 +625,12 @@ START_TEST(a_forgotten_password_is_reset_through_the_link)
 
     /* refused passwords and links leave the link working */
     r = call(NULL, "POST", "/v1/auth/password-reset/confirm", token_password_body(token, COMMON));
-    EXPECT(r, 422, "validation_failed");
-    EXPECT_FIELD(r, "password");
+    API_EXPECT(r, 422, "validation_failed");
+    API_EXPECT_FIELD(r, "password");
     http_response_free(&r);
     r = call(NULL, "POST", "/v1/auth/password-reset/confirm", token_password_body(token, "short"));
-    EXPECT(r, 422, "validation_failed");
-    EXPECT_FIELD(r, "password");
+    API_EXPECT(r, 422, "validation_failed");
+    API_EXPECT_FIELD(r, "password");
     http_response_free(&r);
     EXPECT_CALL(NULL, "POST", "/v1/auth/password-reset/confirm",
                 token_password_body(tampered(token), NEW_PASSWORD), 410, "token_invalid");
@@ -748,18 +705,18 @@ START_TEST(changing_the_password_keeps_this_session_and_ends_the_others)
     struct http_response r = call(
         current, "PUT", "/v1/auth/password",
         "{\"current_password\":\"not my password at all\",\"new_password\":\"" NEW_PASSWORD "\"}");
-    EXPECT(r, 422, "validation_failed");
-    EXPECT_FIELD(r, "current_password");
+    API_EXPECT(r, 422, "validation_failed");
+    API_EXPECT_FIELD(r, "current_password");
     http_response_free(&r);
     r = call(current, "PUT", "/v1/auth/password",
              "{\"current_password\":\"" CLI_PASSWORD "\",\"new_password\":\"short\"}");
-    EXPECT(r, 422, "validation_failed");
-    EXPECT_FIELD(r, "new_password");
+    API_EXPECT(r, 422, "validation_failed");
+    API_EXPECT_FIELD(r, "new_password");
     http_response_free(&r);
     r = call(current, "PUT", "/v1/auth/password",
              "{\"current_password\":\"" CLI_PASSWORD "\",\"new_password\":\"" COMMON "\"}");
-    EXPECT(r, 422, "validation_failed");
-    EXPECT_FIELD(r, "new_password");
+    API_EXPECT(r, 422, "validation_failed");
+    API_EXPECT_FIELD(r, "new_password");
     http_response_free(&r);
     ck_assert_int_eq(me_status(other), 200); /* nothing changed yet */
 
@@ -817,7 +774,7 @@ START_TEST(sessions_are_listed_and_ended)
     char *third = log_in(email, CLI_PASSWORD, NULL);
 
     struct http_response r = call(mine, "GET", "/v1/auth/sessions", NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     json_t *items = json_object_get(r.json, "items");
     ck_assert_uint_eq(json_array_size(items), 4);
     /* newest first: third, second, mine, first */
@@ -825,7 +782,7 @@ START_TEST(sessions_are_listed_and_ended)
     int current = -1;
     for (size_t i = 0; i < 4; i++) {
         json_t *item = json_array_get(items, i);
-        ids[i] = number_of(item, "id");
+        ids[i] = api_number(item, "id");
         ck_assert_ptr_nonnull(json_string_value(json_object_get(item, "created_at")));
         ck_assert_ptr_nonnull(json_string_value(json_object_get(item, "expires_at")));
         ck_assert_ptr_nonnull(json_object_get(item, "last_used_at"));
@@ -840,8 +797,8 @@ START_TEST(sessions_are_listed_and_ended)
     }
     ck_assert_int_eq(current, 2);
     json_t *this_one = json_array_get(items, 2);
-    ck_assert_str_eq(text_of(this_one, "client_address"), client_address);
-    ck_assert_str_eq(text_of(this_one, "user_agent"), "onboarding-test/1.0");
+    ck_assert_str_eq(api_text(this_one, "client_address"), client_address);
+    ck_assert_str_eq(api_text(this_one, "user_agent"), "onboarding-test/1.0");
     http_response_free(&r);
 
     /* ending one: the second */
@@ -854,14 +811,14 @@ START_TEST(sessions_are_listed_and_ended)
 
     /* ending all others */
     r = call(mine, "DELETE", "/v1/auth/sessions", NULL);
-    EXPECT(r, 200, NULL);
-    ck_assert_int_eq(number_of(r.json, "ended"), 2);
+    API_EXPECT(r, 200, NULL);
+    ck_assert_int_eq(api_number(r.json, "ended"), 2);
     http_response_free(&r);
     ck_assert_int_eq(me_status(first), 401);
     ck_assert_int_eq(me_status(third), 401);
     ck_assert_int_eq(me_status(mine), 200);
     r = call(mine, "GET", "/v1/auth/sessions", NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     ck_assert_uint_eq(json_array_size(json_object_get(r.json, "items")), 1);
     ck_assert(json_is_true(
         json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "current")));
@@ -880,7 +837,7 @@ END_TEST
 static json_t *invite(const char *token, const char *body)
 {
     struct http_response r = call(token, "POST", "/v1/invitations", body);
-    EXPECT(r, 201, NULL);
+    API_EXPECT(r, 201, NULL);
     json_t *invitation = json_incref(r.json);
     http_response_free(&r);
     return invitation;
@@ -897,12 +854,12 @@ static json_t *listed_invitation(const char *token, const char *status, long lon
                  fmt("/v1/invitations?limit=100%s%s%s%s", status ? "&status=" : "",
                      status ? status : "", cursor ? "&cursor=" : "", cursor ? cursor : ""),
                  NULL);
-        EXPECT(r, 200, NULL);
+        API_EXPECT(r, 200, NULL);
         size_t i;
         json_t *item;
         json_array_foreach(json_object_get(r.json, "items"), i, item)
         {
-            if (!found && number_of(item, "id") == id)
+            if (!found && api_number(item, "id") == id)
                 found = json_deep_copy(item);
         }
         free(cursor);
@@ -924,18 +881,18 @@ START_TEST(a_coordinator_invites_a_coordinator)
         invite(coordinator, fmt("{\"email\":\"%s\",\"role\":\"coordinator\",\"name\":\"Nina "
                                 "Coordinator\",\"language\":\"en\"}",
                                 email));
-    long long id = number_of(invitation, "id");
+    long long id = api_number(invitation, "id");
     ck_assert_int_gt(id, 0);
-    ck_assert_str_eq(text_of(invitation, "email"), email);
-    ck_assert_str_eq(text_of(invitation, "name"), "Nina Coordinator");
-    ck_assert_str_eq(text_of(invitation, "role"), "coordinator");
+    ck_assert_str_eq(api_text(invitation, "email"), email);
+    ck_assert_str_eq(api_text(invitation, "name"), "Nina Coordinator");
+    ck_assert_str_eq(api_text(invitation, "role"), "coordinator");
     ck_assert(json_is_null(json_object_get(invitation, "employer_id")));
-    ck_assert_str_eq(text_of(invitation, "language"), "en");
-    ck_assert_str_eq(text_of(invitation, "status"), "pending");
+    ck_assert_str_eq(api_text(invitation, "language"), "en");
+    ck_assert_str_eq(api_text(invitation, "status"), "pending");
     ck_assert_ptr_nonnull(json_string_value(json_object_get(invitation, "created_at")));
     ck_assert_ptr_nonnull(json_string_value(json_object_get(invitation, "expires_at")));
-    ck_assert_str_eq(text_of(json_object_get(invitation, "invited_by"), "role"), "coordinator");
-    ck_assert_int_eq(number_of(json_object_get(invitation, "invited_by"), "account_id"),
+    ck_assert_str_eq(api_text(json_object_get(invitation, "invited_by"), "role"), "coordinator");
+    ck_assert_int_eq(api_number(json_object_get(invitation, "invited_by"), "account_id"),
                      coordinator_id);
     ck_assert(json_is_null(json_object_get(invitation, "accepted_at")));
     ck_assert(json_is_null(json_object_get(invitation, "revoked_at")));
@@ -960,39 +917,39 @@ START_TEST(a_coordinator_invites_a_coordinator)
     expect_token_nowhere_stored(token);
 
     struct http_response r = call(NULL, "POST", "/v1/invitations/preview", token_body(token));
-    EXPECT(r, 200, NULL);
-    ck_assert_str_eq(text_of(r.json, "email"), email);
-    ck_assert_str_eq(text_of(r.json, "role"), "coordinator");
+    API_EXPECT(r, 200, NULL);
+    ck_assert_str_eq(api_text(r.json, "email"), email);
+    ck_assert_str_eq(api_text(r.json, "role"), "coordinator");
     ck_assert(json_is_null(json_object_get(r.json, "employer_id")));
     ck_assert(json_is_null(json_object_get(r.json, "employer_name")));
-    ck_assert_str_eq(text_of(r.json, "name"), "Nina Coordinator");
-    ck_assert_str_eq(text_of(r.json, "language"), "en");
+    ck_assert_str_eq(api_text(r.json, "name"), "Nina Coordinator");
+    ck_assert_str_eq(api_text(r.json, "language"), "en");
     ck_assert_ptr_nonnull(json_string_value(json_object_get(r.json, "expires_at")));
     http_response_free(&r);
 
     r = call(NULL, "POST", "/v1/invitations/accept", token_password_body(token, "short"));
-    EXPECT(r, 422, "validation_failed");
-    EXPECT_FIELD(r, "password");
+    API_EXPECT(r, 422, "validation_failed");
+    API_EXPECT_FIELD(r, "password");
     http_response_free(&r);
     EXPECT_CALL(NULL, "POST", "/v1/invitations/accept",
                 token_password_body(tampered(token), PASSWORD), 410, "token_invalid");
 
     r = call(NULL, "POST", "/v1/invitations/accept", token_password_body(token, PASSWORD));
-    EXPECT(r, 201, NULL);
-    ck_assert_str_eq(text_of(r.json, "token_type"), "Bearer");
+    API_EXPECT(r, 201, NULL);
+    ck_assert_str_eq(api_text(r.json, "token_type"), "Bearer");
     ck_assert_ptr_nonnull(json_string_value(json_object_get(r.json, "expires_at")));
-    ck_assert_int_gt(number_of(r.json, "idle_timeout_seconds"), 0);
-    ck_assert_str_eq(text_of(json_object_get(r.json, "principal"), "role"), "coordinator");
-    char *session = strdup(text_of(r.json, "token"));
+    ck_assert_int_gt(api_number(r.json, "idle_timeout_seconds"), 0);
+    ck_assert_str_eq(api_text(json_object_get(r.json, "principal"), "role"), "coordinator");
+    char *session = strdup(api_text(r.json, "token"));
     http_response_free(&r);
 
     r = call(session, "GET", "/v1/auth/me", NULL);
-    EXPECT(r, 200, NULL);
-    ck_assert_str_eq(text_of(r.json, "role"), "coordinator");
-    ck_assert_str_eq(text_of(r.json, "email"), email);
-    ck_assert_str_eq(text_of(r.json, "name"), "Nina Coordinator");
-    ck_assert_str_eq(text_of(r.json, "language"), "en");
-    long long account = number_of(r.json, "account_id");
+    API_EXPECT(r, 200, NULL);
+    ck_assert_str_eq(api_text(r.json, "role"), "coordinator");
+    ck_assert_str_eq(api_text(r.json, "email"), email);
+    ck_assert_str_eq(api_text(r.json, "name"), "Nina Coordinator");
+    ck_assert_str_eq(api_text(r.json, "language"), "en");
+    long long account = api_number(r.json, "account_id");
     http_response_free(&r);
     EXPECT_CALL(session, "GET", "/v1/audit?limit=1", NULL, 200, NULL); /* a coordinator's */
     ck_assert_int_eq(db_number(fmt("SELECT count(*) FROM accounts WHERE id = %lld"
@@ -1007,8 +964,8 @@ START_TEST(a_coordinator_invites_a_coordinator)
                 "token_invalid");
     json_t *accepted = listed_invitation(coordinator, "accepted", id);
     ck_assert_msg(accepted != NULL, "invitation %lld is not listed as accepted", id);
-    ck_assert_str_eq(text_of(accepted, "status"), "accepted");
-    ck_assert_int_eq(number_of(accepted, "account_id"), account);
+    ck_assert_str_eq(api_text(accepted, "status"), "accepted");
+    ck_assert_int_eq(api_number(accepted, "account_id"), account);
     ck_assert_ptr_nonnull(json_string_value(json_object_get(accepted, "accepted_at")));
     json_decref(accepted);
     ck_assert_uint_ge(audited("invitation.accept"), 1);
@@ -1028,19 +985,19 @@ START_TEST(a_coordinator_invites_an_employer_user)
         invite(coordinator, fmt("{\"email\":\"%s\",\"role\":\"employer\",\"employer_id\":%lld,"
                                 "\"language\":\"nl\"}",
                                 email, werkplaats));
-    long long id = number_of(invitation, "id");
-    ck_assert_int_eq(number_of(invitation, "employer_id"), werkplaats);
-    ck_assert_str_eq(text_of(invitation, "role"), "employer");
+    long long id = api_number(invitation, "id");
+    ck_assert_int_eq(api_number(invitation, "employer_id"), werkplaats);
+    ck_assert_str_eq(api_text(invitation, "role"), "employer");
     json_decref(invitation);
 
     char *token = token_in_mail(email, "invitation", 0);
     struct http_response r = call(NULL, "POST", "/v1/invitations/preview", token_body(token));
-    EXPECT(r, 200, NULL);
-    ck_assert_str_eq(text_of(r.json, "role"), "employer");
-    ck_assert_int_eq(number_of(r.json, "employer_id"), werkplaats);
-    ck_assert_str_eq(text_of(r.json, "employer_name"), "Werkplaats");
+    API_EXPECT(r, 200, NULL);
+    ck_assert_str_eq(api_text(r.json, "role"), "employer");
+    ck_assert_int_eq(api_number(r.json, "employer_id"), werkplaats);
+    ck_assert_str_eq(api_text(r.json, "employer_name"), "Werkplaats");
     ck_assert(json_is_null(json_object_get(r.json, "name")));
-    ck_assert_str_eq(text_of(r.json, "language"), "nl");
+    ck_assert_str_eq(api_text(r.json, "language"), "nl");
     http_response_free(&r);
 
     /* accepted in the console: the session as a cookie, by the same rule as logging in */
@@ -1048,51 +1005,51 @@ START_TEST(a_coordinator_invites_an_employer_user)
         fmt("{\"token\":\"%s\",\"password\":\"%s\",\"name\":\"Piet Werk\"}", token, PASSWORD);
     const char *elsewhere[] = {"X-BPA-Console: 1", "Origin: http://evil.example", NULL};
     r = send_to(&server, NULL, "POST", "/v1/invitations/accept", accept_body, elsewhere);
-    EXPECT(r, 403, "csrf_refused");
+    API_EXPECT(r, 403, "csrf_refused");
     http_response_free(&r);
     const char *console[] = {"X-BPA-Console: 1", fmt("Origin: %s", server.base_url), NULL};
     r = send_to(&server, NULL, "POST", "/v1/invitations/accept", accept_body, console);
-    EXPECT(r, 201, NULL);
-    ck_assert_str_eq(text_of(r.json, "token_type"), "cookie");
+    API_EXPECT(r, 201, NULL);
+    ck_assert_str_eq(api_text(r.json, "token_type"), "cookie");
     ck_assert_ptr_null(json_object_get(r.json, "token"));
     char cookie[512];
     ck_assert(http_header(&r, "Set-Cookie", cookie, sizeof cookie));
     json_t *principal = json_object_get(r.json, "principal");
-    ck_assert_str_eq(text_of(principal, "role"), "employer");
-    ck_assert_int_eq(number_of(principal, "employer_id"), werkplaats);
+    ck_assert_str_eq(api_text(principal, "role"), "employer");
+    ck_assert_int_eq(api_number(principal, "employer_id"), werkplaats);
     http_response_free(&r);
 
     char *session = log_in(email, PASSWORD, NULL);
     r = call(session, "GET", "/v1/auth/me", NULL);
-    EXPECT(r, 200, NULL);
-    ck_assert_str_eq(text_of(r.json, "name"), "Piet Werk");
-    ck_assert_str_eq(text_of(r.json, "language"), "nl");
-    ck_assert_int_eq(number_of(r.json, "employer_id"), werkplaats);
+    API_EXPECT(r, 200, NULL);
+    ck_assert_str_eq(api_text(r.json, "name"), "Piet Werk");
+    ck_assert_str_eq(api_text(r.json, "language"), "nl");
+    ck_assert_int_eq(api_number(r.json, "employer_id"), werkplaats);
     http_response_free(&r);
     json_t *accepted = listed_invitation(coordinator, NULL, id);
     ck_assert_ptr_nonnull(accepted);
-    ck_assert_str_eq(text_of(accepted, "status"), "accepted");
+    ck_assert_str_eq(api_text(accepted, "status"), "accepted");
     json_decref(accepted);
 
     /* what a coordinator may not ask */
     const char *other = unique_email("nobody");
     r = call(coordinator, "POST", "/v1/invitations",
              fmt("{\"email\":\"%s\",\"role\":\"employer\",\"language\":\"nl\"}", other));
-    EXPECT(r, 422, "validation_failed");
-    EXPECT_FIELD(r, "employer_id");
+    API_EXPECT(r, 422, "validation_failed");
+    API_EXPECT_FIELD(r, "employer_id");
     http_response_free(&r);
     r = call(coordinator, "POST", "/v1/invitations",
              fmt("{\"email\":\"%s\",\"role\":\"coordinator\",\"employer_id\":%lld,"
                  "\"language\":\"nl\"}",
                  other, werkplaats));
-    EXPECT(r, 422, "validation_failed");
-    EXPECT_FIELD(r, "employer_id");
+    API_EXPECT(r, 422, "validation_failed");
+    API_EXPECT_FIELD(r, "employer_id");
     http_response_free(&r);
     r = call(coordinator, "POST", "/v1/invitations",
              fmt("{\"email\":\"%s\",\"role\":\"director\",\"language\":\"fr\"}", other));
-    EXPECT(r, 422, "validation_failed");
-    EXPECT_FIELD(r, "role");
-    EXPECT_FIELD(r, "language");
+    API_EXPECT(r, 422, "validation_failed");
+    API_EXPECT_FIELD(r, "role");
+    API_EXPECT_FIELD(r, "language");
     http_response_free(&r);
     ck_assert_int_eq(db_number(fmt("SELECT count(*) FROM invitations WHERE email = '%s'", other)),
                      0);
@@ -1102,7 +1059,7 @@ START_TEST(a_coordinator_invites_an_employer_user)
              fmt("{\"email\":\"%s\",\"role\":\"employer\",\"employer_id\":%lld,"
                  "\"language\":\"nl\"}",
                  email, werkplaats));
-    EXPECT(r, 409, "conflict");
+    API_EXPECT(r, 409, "conflict");
     http_response_free(&r);
     const char *pending = unique_email("pending");
     invitation = invite(coordinator, fmt("{\"email\":\"%s\",\"role\":\"coordinator\","
@@ -1112,10 +1069,10 @@ START_TEST(a_coordinator_invites_an_employer_user)
              fmt("{\"email\":\"%s\",\"role\":\"employer\",\"employer_id\":%lld,"
                  "\"language\":\"en\"}",
                  pending, werkplaats));
-    EXPECT(r, 409, "conflict");
+    API_EXPECT(r, 409, "conflict");
     json_t *detail =
         json_array_get(json_object_get(json_object_get(r.json, "error"), "details"), 0);
-    ck_assert_int_eq(number_of(detail, "existing_id"), number_of(invitation, "id"));
+    ck_assert_int_eq(api_number(detail, "existing_id"), api_number(invitation, "id"));
     http_response_free(&r);
     json_decref(invitation);
     free(session);
@@ -1129,17 +1086,17 @@ START_TEST(an_employer_user_invites_colleagues_and_no_one_else)
     const char *colleague = unique_email("colleague");
     json_t *invitation = invite(
         werk_user, fmt("{\"email\":\"%s\",\"role\":\"employer\",\"language\":\"en\"}", colleague));
-    long long id = number_of(invitation, "id");
-    ck_assert_int_eq(number_of(invitation, "employer_id"), werkplaats);
-    ck_assert_str_eq(text_of(json_object_get(invitation, "invited_by"), "role"), "employer");
-    ck_assert_int_eq(number_of(json_object_get(invitation, "invited_by"), "account_id"),
+    long long id = api_number(invitation, "id");
+    ck_assert_int_eq(api_number(invitation, "employer_id"), werkplaats);
+    ck_assert_str_eq(api_text(json_object_get(invitation, "invited_by"), "role"), "employer");
+    ck_assert_int_eq(api_number(json_object_get(invitation, "invited_by"), "account_id"),
                      werk_user_id);
     json_decref(invitation);
     const char *second = unique_email("colleague");
     invitation = invite(werk_user, fmt("{\"email\":\"%s\",\"role\":\"employer\",\"employer_id\":"
                                        "%lld,\"language\":\"nl\"}",
                                        second, werkplaats));
-    long long second_id = number_of(invitation, "id");
+    long long second_id = api_number(invitation, "id");
     json_decref(invitation);
 
     /* not for another organisation, not a coordinator */
@@ -1149,8 +1106,8 @@ START_TEST(an_employer_user_invites_colleagues_and_no_one_else)
              fmt("{\"email\":\"%s\",\"role\":\"employer\",\"employer_id\":%lld,"
                  "\"language\":\"nl\"}",
                  stranger, other_employer));
-    EXPECT(r, 404, "not_found");
-    EXPECT_FIELD(r, "employer_id");
+    API_EXPECT(r, 404, "not_found");
+    API_EXPECT_FIELD(r, "employer_id");
     http_response_free(&r);
     EXPECT_CALL(werk_user, "POST", "/v1/invitations",
                 fmt("{\"email\":\"%s\",\"role\":\"coordinator\",\"language\":\"nl\"}", stranger),
@@ -1163,11 +1120,11 @@ START_TEST(an_employer_user_invites_colleagues_and_no_one_else)
     ck_assert_ptr_nonnull(listed);
     json_decref(listed);
     r = call(werk_user, "GET", "/v1/invitations?limit=100", NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     size_t i;
     json_t *item;
     json_array_foreach(json_object_get(r.json, "items"), i, item)
-        ck_assert_int_eq(number_of(item, "employer_id"), werkplaats);
+        ck_assert_int_eq(api_number(item, "employer_id"), werkplaats);
     http_response_free(&r);
     ck_assert_ptr_null(listed_invitation(other_user, NULL, id));
     EXPECT_CALL(other_user, "POST", fmt("/v1/invitations/%lld/resend", id), NULL, 404, "not_found");
@@ -1178,16 +1135,16 @@ START_TEST(an_employer_user_invites_colleagues_and_no_one_else)
 
     /* they manage their own: resend one, revoke the other */
     r = call(werk_user, "POST", fmt("/v1/invitations/%lld/resend", second_id), NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     http_response_free(&r);
     EXPECT_CALL(werk_user, "DELETE", fmt("/v1/invitations/%lld", second_id), NULL, 204, NULL);
 
     char *token = token_in_mail(colleague, "invitation", 0);
     r = call(NULL, "POST", "/v1/invitations/accept", token_password_body(token, PASSWORD));
-    EXPECT(r, 201, NULL);
-    ck_assert_str_eq(text_of(json_object_get(r.json, "principal"), "role"), "employer");
-    ck_assert_int_eq(number_of(json_object_get(r.json, "principal"), "employer_id"), werkplaats);
-    char *session = strdup(text_of(r.json, "token"));
+    API_EXPECT(r, 201, NULL);
+    ck_assert_str_eq(api_text(json_object_get(r.json, "principal"), "role"), "employer");
+    ck_assert_int_eq(api_number(json_object_get(r.json, "principal"), "employer_id"), werkplaats);
+    char *session = strdup(api_text(r.json, "token"));
     http_response_free(&r);
     ck_assert_int_eq(me_status(session), 200);
     free(session);
@@ -1203,8 +1160,8 @@ START_TEST(invitations_are_listed_resent_revoked_and_expire)
         invite(coordinator, fmt("{\"email\":\"%s\",\"role\":\"employer\",\"employer_id\":%lld,"
                                 "\"language\":\"nl\"}",
                                 email, other_employer));
-    long long id = number_of(invitation, "id");
-    char *old_expiry = strdup(text_of(invitation, "expires_at"));
+    long long id = api_number(invitation, "id");
+    char *old_expiry = strdup(api_text(invitation, "expires_at"));
     json_decref(invitation);
     char *first = token_in_mail(email, "invitation", 0);
 
@@ -1212,11 +1169,11 @@ START_TEST(invitations_are_listed_resent_revoked_and_expire)
     sleep(1);
     struct http_response r =
         call(coordinator, "POST", fmt("/v1/invitations/%lld/resend", id), NULL);
-    EXPECT(r, 200, NULL);
-    ck_assert_int_eq(number_of(r.json, "id"), id);
-    ck_assert_str_eq(text_of(r.json, "status"), "pending");
-    ck_assert_msg(strcmp(text_of(r.json, "expires_at"), old_expiry) > 0, "expiry %s not after %s",
-                  text_of(r.json, "expires_at"), old_expiry);
+    API_EXPECT(r, 200, NULL);
+    ck_assert_int_eq(api_number(r.json, "id"), id);
+    ck_assert_str_eq(api_text(r.json, "status"), "pending");
+    ck_assert_msg(strcmp(api_text(r.json, "expires_at"), old_expiry) > 0, "expiry %s not after %s",
+                  api_text(r.json, "expires_at"), old_expiry);
     http_response_free(&r);
     char *second = token_in_mail(email, "invitation", 1);
     ck_assert_str_ne(first, second);
@@ -1229,17 +1186,17 @@ START_TEST(invitations_are_listed_resent_revoked_and_expire)
                                         "\"language\":\"en\"}",
                                         another)));
     r = call(coordinator, "GET", "/v1/invitations?status=pending&limit=1", NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     ck_assert_uint_eq(json_array_size(json_object_get(r.json, "items")), 1);
-    long long page_one = number_of(json_array_get(json_object_get(r.json, "items"), 0), "id");
+    long long page_one = api_number(json_array_get(json_object_get(r.json, "items"), 0), "id");
     const char *cursor = json_string_value(json_object_get(r.json, "next_cursor"));
     ck_assert_msg(cursor != NULL, "no next_cursor: %s", r.body);
     struct http_response next = call(
         coordinator, "GET", fmt("/v1/invitations?status=pending&limit=1&cursor=%s", cursor), NULL);
     http_response_free(&r);
-    EXPECT(next, 200, NULL);
+    API_EXPECT(next, 200, NULL);
     ck_assert_uint_eq(json_array_size(json_object_get(next.json, "items")), 1);
-    ck_assert_int_ne(number_of(json_array_get(json_object_get(next.json, "items"), 0), "id"),
+    ck_assert_int_ne(api_number(json_array_get(json_object_get(next.json, "items"), 0), "id"),
                      page_one);
     http_response_free(&next);
 
@@ -1268,7 +1225,7 @@ START_TEST(invitations_are_listed_resent_revoked_and_expire)
     invitation = invite(coordinator, fmt("{\"email\":\"%s\",\"role\":\"coordinator\","
                                          "\"language\":\"nl\"}",
                                          late));
-    id = number_of(invitation, "id");
+    id = api_number(invitation, "id");
     json_decref(invitation);
     char *token = token_in_mail(late, "invitation", 0);
     ck_assert_int_eq(harness_db_sql(&db, fmt("UPDATE one_time_tokens SET expires_at = now() -"
@@ -1284,16 +1241,16 @@ START_TEST(invitations_are_listed_resent_revoked_and_expire)
                      0);
     json_t *expired = listed_invitation(coordinator, "expired", id);
     ck_assert_msg(expired != NULL, "invitation %lld is not listed as expired", id);
-    ck_assert_str_eq(text_of(expired, "status"), "expired");
+    ck_assert_str_eq(api_text(expired, "status"), "expired");
     json_decref(expired);
     r = call(coordinator, "POST", fmt("/v1/invitations/%lld/resend", id), NULL);
-    EXPECT(r, 200, NULL);
-    ck_assert_str_eq(text_of(r.json, "status"), "pending");
+    API_EXPECT(r, 200, NULL);
+    ck_assert_str_eq(api_text(r.json, "status"), "pending");
     http_response_free(&r);
     free(token);
     token = token_in_mail(late, "invitation", 1);
     r = call(NULL, "POST", "/v1/invitations/accept", token_password_body(token, PASSWORD));
-    EXPECT(r, 201, NULL);
+    API_EXPECT(r, 201, NULL);
     http_response_free(&r);
     free(token);
 
@@ -1318,18 +1275,18 @@ START_TEST(an_invitation_honours_idempotency_keys)
         fmt("{\"email\":\"%s\",\"role\":\"coordinator\",\"language\":\"nl\"}", email);
     const char *key[] = {fmt("Idempotency-Key: invite-%d-%d", (int)getpid(), ++serial), NULL};
     struct http_response r = send_to(&server, coordinator, "POST", "/v1/invitations", body, key);
-    EXPECT(r, 201, NULL);
-    long long id = number_of(r.json, "id");
+    API_EXPECT(r, 201, NULL);
+    long long id = api_number(r.json, "id");
     http_response_free(&r);
     r = send_to(&server, coordinator, "POST", "/v1/invitations", body, key);
-    EXPECT(r, 201, NULL);
-    ck_assert_int_eq(number_of(r.json, "id"), id);
+    API_EXPECT(r, 201, NULL);
+    ck_assert_int_eq(api_number(r.json, "id"), id);
     http_response_free(&r);
     r = send_to(&server, coordinator, "POST", "/v1/invitations",
                 fmt("{\"email\":\"%s\",\"role\":\"coordinator\",\"language\":\"nl\"}",
                     unique_email("other")),
                 key);
-    EXPECT(r, 422, "idempotency_key_reused");
+    API_EXPECT(r, 422, "idempotency_key_reused");
     http_response_free(&r);
     ck_assert_int_eq(db_number(fmt("SELECT count(*) FROM invitations WHERE email = '%s'", email)),
                      1);
@@ -1393,9 +1350,9 @@ START_TEST(sign_ups_and_resets_are_throttled_per_address_and_per_email)
                                           fmt("{\"email\":\"%s\"}", forgetful[which]));
             status = r.status;
             if (i < 3)
-                EXPECT(r, 202, NULL);
+                API_EXPECT(r, 202, NULL);
             else
-                EXPECT(r, 429, "too_many_attempts");
+                API_EXPECT(r, 429, "too_many_attempts");
             http_response_free(&r);
         }
         ck_assert_int_eq(status, 429);
@@ -1412,7 +1369,7 @@ START_TEST(links_point_at_the_public_origin_never_at_the_host_header)
     /* without --public-origin: the daemon's own address */
     struct http_response r = send_to(&server, NULL, "POST", "/v1/auth/password-reset",
                                      fmt("{\"email\":\"%s\"}", email), forged);
-    EXPECT(r, 202, NULL);
+    API_EXPECT(r, 202, NULL);
     http_response_free(&r);
     char *mail = smtp_sink_wait(&sink, email, "/#/reset/", 15);
     ck_assert_msg(mail != NULL, "no reset e-mail came");
@@ -1423,7 +1380,7 @@ START_TEST(links_point_at_the_public_origin_never_at_the_host_header)
     /* with it: there */
     r = send_to(&public_site, NULL, "POST", "/v1/auth/password-reset",
                 fmt("{\"email\":\"%s\"}", email), forged);
-    EXPECT(r, 202, NULL);
+    API_EXPECT(r, 202, NULL);
     http_response_free(&r);
     mail = smtp_sink_wait_next(&sink, email, "/#/reset/", 1, 15);
     ck_assert_msg(mail != NULL, "no second reset e-mail came");
@@ -1440,7 +1397,7 @@ START_TEST(links_point_at_the_public_origin_never_at_the_host_header)
     const char *host[] = {"Host: evil.example", NULL};
     r = send_to(&public_site, NULL, "POST", "/v1/signup",
                 signup_body("Publiek", unique_kvk(), signed_up, "nl", PASSWORD), host);
-    EXPECT(r, 202, NULL);
+    API_EXPECT(r, 202, NULL);
     http_response_free(&r);
     token = token_in_mail_from(PUBLIC_SITE, signed_up, "confirm", 0);
     EXPECT_CALL(NULL, "POST", "/v1/signup/confirm", token_body(token), 200, NULL);
@@ -1449,7 +1406,7 @@ START_TEST(links_point_at_the_public_origin_never_at_the_host_header)
     r = send_to(&public_site, coordinator, "POST", "/v1/invitations",
                 fmt("{\"email\":\"%s\",\"role\":\"coordinator\",\"language\":\"nl\"}", invited),
                 host);
-    EXPECT(r, 201, NULL);
+    API_EXPECT(r, 201, NULL);
     http_response_free(&r);
     free(token_in_mail_from(PUBLIC_SITE, invited, "invitation", 0));
 }
@@ -1491,7 +1448,7 @@ static long long created(struct http_response r)
         fprintf(stderr, "setting up failed: %ld %s\n", r.status, r.body);
         exit(2);
     }
-    long long id = number_of(r.json, "id");
+    long long id = api_number(r.json, "id");
     http_response_free(&r);
     return id;
 }
@@ -1499,7 +1456,7 @@ static long long created(struct http_response r)
 static long long account_id_of(const char *token)
 {
     struct http_response r = call(token, "GET", "/v1/auth/me", NULL);
-    long long id = number_of(r.json, "account_id");
+    long long id = api_number(r.json, "account_id");
     http_response_free(&r);
     return id;
 }

@@ -4,6 +4,7 @@
  * reference, and webhooks a portal can run: its registration, a test ping,
  * a secret rotated with both signatures for a while, and its deliveries
  * listed and retried. The webhooks go to receivers this test starts. */
+#include "api_checks.h"
 #include "harness.h"
 #include "webhook_receiver.h"
 
@@ -40,13 +41,7 @@ static struct http_response call(const char *token, const char *method, const ch
 static struct http_response call_with_key(const char *token, const char *method, const char *path,
                                           const char *body, const char *key)
 {
-    char bearer[128];
-    const char *headers[] = {harness_bearer(token, bearer, sizeof bearer),
-                             fmt("Idempotency-Key: %s", key), "Content-Type: application/json",
-                             NULL};
-    struct http_response r;
-    http_call(&server, method, path, headers, body, &r);
-    return r;
+    return api_call_with_key(&server, token, method, path, body, key);
 }
 
 static long long id_of(const struct http_response *r)
@@ -72,12 +67,6 @@ static void expect_status(struct http_response r, long status)
 {
     ck_assert_msg(r.status == status, "expected %ld, got %ld %s", status, r.status, r.body);
     http_response_free(&r);
-}
-
-static bool replayed(const struct http_response *r)
-{
-    char value[16];
-    return http_header(r, "Idempotent-Replayed", value, sizeof value) && !strcmp(value, "true");
 }
 
 /* The error detail about `field`, or NULL. */
@@ -120,31 +109,16 @@ static char *new_portal(const char *name, long long *id)
 
 static long long new_placement(bool open)
 {
-    long long id = created(
-        call(coordinator, "POST", "/v1/placements",
-             fmt("{\"employer_id\":%lld,\"title\":\"Werkplaats\",\"postcode\":\"2516\","
-                 "\"schedule\":[{\"day\":\"mon\",\"from\":\"08:00\",\"to\":\"16:00\"}],"
-                 "\"hours_per_week\":8,\"start_date\":\"2027-02-01\",\"end_date\":\"2027-04-01\","
-                 "\"capacity\":2}",
-                 employer)));
+    long long id =
+        created(call(coordinator, "POST", "/v1/placements", api_placement_body(employer, 2)));
     if (open)
         expect_status(call(coordinator, "POST", fmt("/v1/placements/%lld/open", id), NULL), 200);
     return id;
 }
 
-/* A seeker's body; `extra` is inserted as members (e.g. "\"external_ref\":\"x\","). */
-static const char *seeker_body(const char *name, const char *extra)
-{
-    return fmt("{%s\"name\":\"%s\",\"postcode\":\"2522\",\"availability\":[{\"day\":\"mon\","
-               "\"from\":\"07:00\",\"to\":\"17:00\"}],\"available_from\":\"2027-01-01\","
-               "\"max_hours_per_week\":24,\"max_travel_km\":10,\"consent\":{\"purpose\":"
-               "\"matching\",\"text_version\":\"1\",\"given_at\":\"2026-11-01T10:00:00Z\"}}",
-               extra, name);
-}
-
 static long long new_seeker(const char *portal_key, const char *name)
 {
-    return created(call(portal_key, "POST", "/v1/seekers", seeker_body(name, "")));
+    return created(call(portal_key, "POST", "/v1/seekers", api_seeker_body(name, "")));
 }
 
 static const char *application(long long seeker, long long placement)
@@ -202,13 +176,13 @@ START_TEST(a_replayed_application_returns_the_first_match)
     struct http_response first =
         call_with_key(key, "POST", "/v1/matches", application(seeker, placement), "apply-1");
     ck_assert_msg(first.status == 201, "%ld %s", first.status, first.body);
-    ck_assert(!replayed(&first));
+    ck_assert(!api_replayed(&first));
     /* as after a timeout: the same again, members in another order */
     struct http_response again = call_with_key(
         key, "POST", "/v1/matches",
         fmt("{\"placement_id\":%lld,\"seeker_id\":%lld}", placement, seeker), "apply-1");
     ck_assert_msg(again.status == 201, "the retry: %ld %s", again.status, again.body);
-    ck_assert(replayed(&again));
+    ck_assert(api_replayed(&again));
     ck_assert_int_eq(id_of(&again), id_of(&first));
     ck_assert_str_eq(again.body, first.body);
     char location[2][64];
@@ -275,7 +249,7 @@ START_TEST(concurrent_retries_of_an_application_make_one_match)
         struct http_response *a = &racers[i].answer;
         ck_assert_msg(a->status == 201, "%ld %s", a->status, a->body);
         ck_assert_int_eq(id_of(a), id_of(&racers[0].answer));
-        first += !replayed(a);
+        first += !api_replayed(a);
     }
     ck_assert_int_eq(first, 1); /* one made it; the others got its answer */
     for (int i = 0; i < RACERS; i++)
@@ -303,7 +277,7 @@ START_TEST(a_replayed_transition_acts_once)
     struct http_response again =
         call_with_key(coordinator, "POST", path, "{\"action\":\"approve\"}", "approve-1");
     ck_assert_msg(again.status == 200, "the retry: %ld %s", again.status, again.body);
-    ck_assert(replayed(&again));
+    ck_assert(api_replayed(&again));
     ck_assert_str_eq(again.body, first.body);
     http_response_free(&again);
     http_response_free(&first);
@@ -330,7 +304,7 @@ START_TEST(a_replayed_transition_acts_once)
     r = call_with_key(coordinator, "POST", fmt("/v1/matches/%lld/transitions", second_match),
                       "{\"action\":\"approve\"}", "approve-1");
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
-    ck_assert(!replayed(&r));
+    ck_assert(!api_replayed(&r));
     ck_assert_str_eq(text_of(r.json, "state"), "approved");
     http_response_free(&r);
     free(key);
@@ -425,10 +399,11 @@ START_TEST(seekers_are_found_by_the_portals_own_reference)
     char *key = new_portal("Referring portal", &portal);
     char *other_key = new_portal("Other referring portal", &other_portal);
     const char *ref = "\"external_ref\":\"crm-4711\",";
-    long long mine = created(call(key, "POST", "/v1/seekers", seeker_body("Lotte", ref)));
-    long long theirs = created(call(other_key, "POST", "/v1/seekers", seeker_body("Lotte", ref)));
+    long long mine = created(call(key, "POST", "/v1/seekers", api_seeker_body("Lotte", ref)));
+    long long theirs =
+        created(call(other_key, "POST", "/v1/seekers", api_seeker_body("Lotte", ref)));
     long long unrelated = created(
-        call(key, "POST", "/v1/seekers", seeker_body("Sem", "\"external_ref\":\"crm-4712\",")));
+        call(key, "POST", "/v1/seekers", api_seeker_body("Sem", "\"external_ref\":\"crm-4712\",")));
 
     /* exact matches only, and a portal sees its own (ids ascending: mine
      * was made first) */
@@ -457,7 +432,7 @@ START_TEST(seekers_are_found_by_the_portals_own_reference)
 
     /* a reference already in use: 409 naming the seeker that holds it,
      * whether creating or updating */
-    struct http_response r = call(key, "POST", "/v1/seekers", seeker_body("Lotte", ref));
+    struct http_response r = call(key, "POST", "/v1/seekers", api_seeker_body("Lotte", ref));
     expect_error(&r, 409, "conflict", "external_ref");
     ck_assert_int_eq(
         json_integer_value(json_object_get(problem_with(&r, "external_ref"), "existing_id")), mine);
@@ -783,21 +758,13 @@ int main(void)
         !webhook_receiver_start(&delivery_hooks))
         return 2;
     harness_db_create(&db);
-    int status = 0, failed = 2;
-    if (harness_server_start(&server, db.url, daemon_args, &status) &&
-        harness_db_sql_file(&db, "tests/integration/fixtures/reference.sql") == 0) {
+    int failed = 2;
+    if (api_start_with_reference_data(&server, &db, daemon_args)) {
         coordinator = harness_login_new_account(&server, db.url, "coord@example.org", NULL);
-        struct http_response r =
-            call(coordinator, "POST", "/v1/employers",
-                 "{\"kvk_number\":\"55555555\",\"name\":\"Leerbedrijf\",\"postcode\":\"2516\"}");
-        employer = id_of(&r);
-        bool ready = r.status == 201;
-        http_response_free(&r);
-        r = call(coordinator, "PUT", fmt("/v1/employers/%lld/verified", employer),
-                 "{\"verified\":true}");
-        ready = ready && r.status == 200;
-        http_response_free(&r);
-        failed = ready ? run_tests() : 2;
+        employer = api_new_verified_employer(
+            &server, coordinator,
+            "{\"kvk_number\":\"55555555\",\"name\":\"Leerbedrijf\",\"postcode\":\"2516\"}");
+        failed = employer ? run_tests() : 2;
         if (!harness_server_stop_cleanly(&server))
             failed++;
     }

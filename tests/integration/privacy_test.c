@@ -12,6 +12,7 @@
  *   carry ids only, new applications refused; consent given again ranks the
  *   seeker again; withdrawing share_contact hides the contact from employers;
  * - the consents API: purposes, who may record them, Idempotency-Key. */
+#include "api_checks.h"
 #include "harness.h"
 #include "smtp_sink.h"
 #include "webhook_receiver.h"
@@ -42,88 +43,27 @@ static long long coordinator_id, employer, portal_a, portal_b;
 
 /* --- calling --- */
 
-static char last_call[300]; /* for failure messages */
-
-static struct http_response call_to(const struct harness_server *to, const char *token,
-                                    const char *method, const char *path, const char *body)
-{
-    snprintf(last_call, sizeof last_call, "%s %s", method, path);
-    return http_call_as(to, token, method, path, body);
-}
-
 static struct http_response call(const char *token, const char *method, const char *path,
                                  const char *body)
 {
-    return call_to(&daemon_a, token, method, path, body);
+    return api_call(&daemon_a, token, method, path, body);
 }
 
 static struct http_response call_with_key(const char *token, const char *method, const char *path,
                                           const char *body, const char *key)
 {
-    char bearer[160];
-    const char *headers[] = {harness_bearer(token, bearer, sizeof bearer),
-                             fmt("Idempotency-Key: %s", key), "Content-Type: application/json",
-                             NULL};
-    snprintf(last_call, sizeof last_call, "%s %s (Idempotency-Key %s)", method, path, key);
-    struct http_response r;
-    http_call(&daemon_a, method, path, headers, body, &r);
-    return r;
+    return api_call_with_key(&daemon_a, token, method, path, body, key);
 }
-
-/* The status and (when not NULL) the error code of a response. */
-#define EXPECT(response, status_, code_)                                                           \
-    do {                                                                                           \
-        const char *expected_code = (code_);                                                       \
-        ck_assert_msg(                                                                             \
-            (response).status == (status_) &&                                                      \
-                (!expected_code || !strcmp(http_error_code(&(response)), expected_code)),          \
-            "%s: %ld %s, expected %d %s", last_call, (response).status, (response).body,           \
-            (status_), expected_code ? expected_code : "");                                        \
-    } while (0)
 
 /* Calls and checks the status (and error code), then frees the answer. */
 #define EXPECT_CALL(token, method, path, body, status_, code_)                                     \
-    do {                                                                                           \
-        struct http_response answer_ = call((token), (method), (path), (body));                    \
-        EXPECT(answer_, (status_), (code_));                                                       \
-        http_response_free(&answer_);                                                              \
-    } while (0)
-
-static const char *text_of(const json_t *object, const char *name)
-{
-    const char *text = json_string_value(json_object_get(object, name));
-    return text ? text : "";
-}
-
-static long long number_of(const json_t *object, const char *name)
-{
-    return (long long)json_integer_value(json_object_get(object, name));
-}
-
-/* Whether an error's details name `field`. */
-static bool names_field(const struct http_response *r, const char *field)
-{
-    size_t i;
-    json_t *detail;
-    json_array_foreach(json_object_get(json_object_get(r->json, "error"), "details"), i, detail)
-    {
-        if (!strcmp(text_of(detail, "field"), field))
-            return true;
-    }
-    return false;
-}
-
-static bool replayed(const struct http_response *r)
-{
-    char value[16];
-    return http_header(r, "Idempotent-Replayed", value, sizeof value) && !strcmp(value, "true");
-}
+    API_EXPECT_ANSWER(call((token), (method), (path), (body)), (status_), (code_))
 
 /* The id of what `r` created (201, or 200); fails the test otherwise. */
 static long long created(struct http_response r)
 {
-    EXPECT(r, r.status == 200 ? 200 : 201, NULL);
-    long long id = number_of(r.json, "id");
+    API_EXPECT(r, r.status == 200 ? 200 : 201, NULL);
+    long long id = api_number(r.json, "id");
     http_response_free(&r);
     return id;
 }
@@ -290,29 +230,14 @@ static void expect_everywhere_before(const struct marker *markers, size_t count)
 static long long new_placement(long long for_employer, int capacity)
 {
     long long id = created(
-        call(coordinator, "POST", "/v1/placements",
-             fmt("{\"employer_id\":%lld,\"title\":\"Werkplaats\",\"postcode\":\"2516\","
-                 "\"schedule\":[{\"day\":\"mon\",\"from\":\"08:00\",\"to\":\"16:00\"}],"
-                 "\"hours_per_week\":8,\"start_date\":\"2027-02-01\",\"end_date\":\"2027-04-01\","
-                 "\"capacity\":%d}",
-                 for_employer, capacity)));
+        call(coordinator, "POST", "/v1/placements", api_placement_body(for_employer, capacity)));
     EXPECT_CALL(coordinator, "POST", fmt("/v1/placements/%lld/open", id), NULL, 200, NULL);
     return id;
 }
 
-/* A seeker's body; `extra` is inserted as members (e.g. "\"phone\":\"x\","). */
-static const char *seeker_body(const char *name, const char *extra)
-{
-    return fmt("{%s\"name\":\"%s\",\"postcode\":\"2522\",\"availability\":[{\"day\":\"mon\","
-               "\"from\":\"07:00\",\"to\":\"17:00\"}],\"available_from\":\"2027-01-01\","
-               "\"max_hours_per_week\":24,\"max_travel_km\":10,\"consent\":{\"purpose\":"
-               "\"matching\",\"text_version\":\"1\",\"given_at\":\"2026-11-01T10:00:00Z\"}}",
-               extra, name);
-}
-
 static long long new_seeker(const char *portal_key, const char *name, const char *extra)
 {
-    return created(call(portal_key, "POST", "/v1/seekers", seeker_body(name, extra)));
+    return created(call(portal_key, "POST", "/v1/seekers", api_seeker_body(name, extra)));
 }
 
 static long long apply(const char *portal_key, long long seeker, long long placement)
@@ -324,9 +249,9 @@ static long long apply(const char *portal_key, long long seeker, long long place
 static void act(const char *token, long long match, const char *body, const char *state)
 {
     struct http_response r = call(token, "POST", fmt("/v1/matches/%lld/transitions", match), body);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     if (state)
-        ck_assert_str_eq(text_of(r.json, "state"), state);
+        ck_assert_str_eq(api_text(r.json, "state"), state);
     http_response_free(&r);
 }
 
@@ -342,8 +267,8 @@ static void confirm_match(const char *portal_key, long long match, const char *a
 static long long account_id_of(const char *token)
 {
     struct http_response r = call(token, "GET", "/v1/auth/me", NULL);
-    EXPECT(r, 200, NULL);
-    long long id = number_of(r.json, "account_id");
+    API_EXPECT(r, 200, NULL);
+    long long id = api_number(r.json, "account_id");
     http_response_free(&r);
     return id;
 }
@@ -351,14 +276,14 @@ static long long account_id_of(const char *token)
 /* Whether `seeker` is among the candidates `to` ranks for `placement`. */
 static bool ranked_on(const struct harness_server *to, long long placement, long long seeker)
 {
-    struct http_response r = call_to(
+    struct http_response r = api_call(
         to, coordinator, "GET", fmt("/v1/placements/%lld/candidates?limit=200", placement), NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     bool found = false;
     size_t i;
     json_t *item;
     json_array_foreach(json_object_get(r.json, "items"), i, item) found =
-        found || number_of(item, "seeker_id") == seeker;
+        found || api_number(item, "seeker_id") == seeker;
     http_response_free(&r);
     return found;
 }
@@ -395,7 +320,7 @@ static bool dispatched(const char *where)
 static json_t *match_as_coordinator(long long match)
 {
     struct http_response r = call(coordinator, "GET", fmt("/v1/matches/%lld", match), NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     json_t *doc = json_incref(r.json);
     http_response_free(&r);
     return doc;
@@ -452,8 +377,8 @@ START_TEST(an_erased_seeker_leaves_no_marker_anywhere_in_the_database)
             "\"given_at\":\"2026-11-01T10:00:00Z\"}}",
             external_ref, name, email, phone, postcode, lat, lon, certificate, purpose, version),
         fmt("create-%d-%u", (int)getpid(), (unsigned)randombytes_random()));
-    EXPECT(r, 201, NULL);
-    long long seeker = number_of(r.json, "id");
+    API_EXPECT(r, 201, NULL);
+    long long seeker = api_number(r.json, "id");
     http_response_free(&r);
 
     /* a second consent, with a key too; a change (an audit row with a detail) */
@@ -461,7 +386,7 @@ START_TEST(an_erased_seeker_leaves_no_marker_anywhere_in_the_database)
                       fmt("{\"purpose\":\"email_updates\",\"given\":true,\"text_version\":\"%s\"}",
                           second_version),
                       fmt("consent-%d-%u", (int)getpid(), (unsigned)randombytes_random()));
-    EXPECT(r, 201, NULL);
+    API_EXPECT(r, 201, NULL);
     http_response_free(&r);
     EXPECT_CALL(portal_a_key, "PATCH", fmt("/v1/seekers/%lld", seeker), "{\"max_travel_km\":12}",
                 200, NULL);
@@ -470,8 +395,8 @@ START_TEST(an_erased_seeker_leaves_no_marker_anywhere_in_the_database)
     long long match = apply(portal_a_key, seeker, placement);
     confirm_match(portal_a_key, match, fmt("{\"action\":\"approve\",\"note\":\"%s\"}", note));
     r = call(employer_user, "GET", fmt("/v1/matches/%lld", match), NULL);
-    EXPECT(r, 200, NULL);
-    ck_assert_str_eq(text_of(json_object_get(r.json, "seeker_contact"), "name"), name);
+    API_EXPECT(r, 200, NULL);
+    ck_assert_str_eq(api_text(json_object_get(r.json, "seeker_contact"), "name"), name);
     http_response_free(&r);
 
     /* the dispatcher ran: the portal's webhook and the employer's e-mail came */
@@ -503,13 +428,13 @@ START_TEST(an_erased_seeker_leaves_no_marker_anywhere_in_the_database)
                   "the seeker was never ranked before erasure");
 
     json_t *before = match_as_coordinator(match);
-    long long score = number_of(before, "score");
+    long long score = api_number(before, "score");
     char state[32];
-    snprintf(state, sizeof state, "%s", text_of(before, "state"));
+    snprintf(state, sizeof state, "%s", api_text(before, "state"));
     size_t steps = json_array_size(json_object_get(before, "history"));
     json_decref(before);
     r = call(portal_a_key, "GET", fmt("/v1/seekers/%lld/consents", seeker), NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     size_t consents = json_array_size(json_object_get(r.json, "history"));
     http_response_free(&r);
 
@@ -517,12 +442,12 @@ START_TEST(an_erased_seeker_leaves_no_marker_anywhere_in_the_database)
 
     /* --- erased --- */
     r = call(coordinator, "POST", fmt("/v1/seekers/%lld/erase", seeker), NULL);
-    EXPECT(r, 200, NULL);
-    ck_assert_int_eq(number_of(r.json, "seeker_id"), seeker);
+    API_EXPECT(r, 200, NULL);
+    ck_assert_int_eq(api_number(r.json, "seeker_id"), seeker);
     ck_assert_msg(json_is_string(json_object_get(r.json, "erased_at")), "%s", r.body);
     ck_assert_msg(json_is_false(json_object_get(r.json, "already_erased")), "%s", r.body);
     char erased_at[64];
-    snprintf(erased_at, sizeof erased_at, "%s", text_of(r.json, "erased_at"));
+    snprintf(erased_at, sizeof erased_at, "%s", api_text(r.json, "erased_at"));
     static const char *const erased_fields[] = {"name", "email", "phone", "external_ref"};
     for (size_t i = 0; i < sizeof erased_fields / sizeof erased_fields[0]; i++) {
         bool listed = false;
@@ -533,11 +458,11 @@ START_TEST(an_erased_seeker_leaves_no_marker_anywhere_in_the_database)
             !strcmp(json_string_value(field) ? json_string_value(field) : "", erased_fields[i]);
         ck_assert_msg(listed, "the summary does not list %s: %s", erased_fields[i], r.body);
     }
-    ck_assert_msg(number_of(r.json, "matches_kept_anonymous") == 1, "%s", r.body);
-    ck_assert_msg(number_of(r.json, "history_notes_removed") >= 1, "%s", r.body);
-    ck_assert_msg(number_of(r.json, "notifications_scrubbed") >= 1, "%s", r.body);
-    ck_assert_msg(number_of(r.json, "audit_details_scrubbed") >= 1, "%s", r.body);
-    ck_assert_msg(number_of(r.json, "idempotency_answers_removed") >= 1, "%s", r.body);
+    ck_assert_msg(api_number(r.json, "matches_kept_anonymous") == 1, "%s", r.body);
+    ck_assert_msg(api_number(r.json, "history_notes_removed") >= 1, "%s", r.body);
+    ck_assert_msg(api_number(r.json, "notifications_scrubbed") >= 1, "%s", r.body);
+    ck_assert_msg(api_number(r.json, "audit_details_scrubbed") >= 1, "%s", r.body);
+    ck_assert_msg(api_number(r.json, "idempotency_answers_removed") >= 1, "%s", r.body);
     http_response_free(&r);
 
     /* the proof: no marker in a dump of the whole database */
@@ -558,15 +483,15 @@ START_TEST(an_erased_seeker_leaves_no_marker_anywhere_in_the_database)
 
     /* again: nothing more to do */
     r = call(portal_a_key, "POST", fmt("/v1/seekers/%lld/erase", seeker), NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     ck_assert_msg(json_is_true(json_object_get(r.json, "already_erased")), "%s", r.body);
-    ck_assert_str_eq(text_of(r.json, "erased_at"), erased_at);
+    ck_assert_str_eq(api_text(r.json, "erased_at"), erased_at);
     static const char *const counts[] = {"matches_kept_anonymous", "history_notes_removed",
                                          "notifications_scrubbed", "audit_details_scrubbed",
                                          "idempotency_answers_removed"};
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
         ck_assert_msg(json_is_integer(json_object_get(r.json, counts[i])) &&
-                          number_of(r.json, counts[i]) == 0,
+                          api_number(r.json, counts[i]) == 0,
                       "a second erasure's %s: %s", counts[i], r.body);
     http_response_free(&r);
 
@@ -574,10 +499,10 @@ START_TEST(an_erased_seeker_leaves_no_marker_anywhere_in_the_database)
      * the erasure ends open matches as a withdrawal of consent would),
      * score, explanation and history, without notes */
     json_t *after = match_as_coordinator(match);
-    ck_assert_msg(!strcmp(text_of(after, "state"), state) ||
-                      !strcmp(text_of(after, "state"), "cancelled"),
-                  "match %lld went from %s to %s", match, state, text_of(after, "state"));
-    ck_assert_int_eq(number_of(after, "score"), score);
+    ck_assert_msg(!strcmp(api_text(after, "state"), state) ||
+                      !strcmp(api_text(after, "state"), "cancelled"),
+                  "match %lld went from %s to %s", match, state, api_text(after, "state"));
+    ck_assert_int_eq(api_number(after, "score"), score);
     ck_assert(json_is_object(json_object_get(after, "explanation")));
     ck_assert_uint_ge(json_array_size(json_object_get(after, "history")), steps);
     size_t i;
@@ -588,7 +513,7 @@ START_TEST(an_erased_seeker_leaves_no_marker_anywhere_in_the_database)
     const char *viewers[] = {coordinator, employer_user, portal_a_key};
     for (size_t v = 0; v < 3; v++) {
         r = call(viewers[v], "GET", fmt("/v1/matches/%lld", match), NULL);
-        EXPECT(r, 200, NULL);
+        API_EXPECT(r, 200, NULL);
         for (size_t k = 0; k < marker_count; k++)
             ck_assert_msg(!strstr(r.body, m[k].value), "the %s is still shown: %s", m[k].what,
                           r.body);
@@ -597,32 +522,32 @@ START_TEST(an_erased_seeker_leaves_no_marker_anywhere_in_the_database)
 
     /* the seeker is read as erased */
     r = call(portal_a_key, "GET", fmt("/v1/seekers/%lld", seeker), NULL);
-    EXPECT(r, 200, NULL);
-    ck_assert_str_eq(text_of(r.json, "name"), "erased");
+    API_EXPECT(r, 200, NULL);
+    ck_assert_str_eq(api_text(r.json, "name"), "erased");
     ck_assert_msg(json_is_null(json_object_get(r.json, "email")), "%s", r.body);
     ck_assert_msg(json_is_null(json_object_get(r.json, "phone")), "%s", r.body);
     ck_assert_msg(json_is_null(json_object_get(r.json, "external_ref")), "%s", r.body);
-    ck_assert_str_eq(text_of(r.json, "postcode"), "2522");
+    ck_assert_str_eq(api_text(r.json, "postcode"), "2522");
     ck_assert_msg(fabs(json_number_value(json_object_get(r.json, "lat")) - 52.064) < 1e-6 &&
                       fabs(json_number_value(json_object_get(r.json, "lon")) - 4.33) < 1e-6,
                   "not the PC4's centroid: %s", r.body);
     ck_assert_uint_eq(json_array_size(json_object_get(r.json, "certificates")), 0);
     ck_assert_uint_eq(json_array_size(json_object_get(r.json, "skills")), 0);
     ck_assert_uint_eq(json_array_size(json_object_get(r.json, "learning_goals")), 0);
-    ck_assert_str_eq(text_of(r.json, "status"), "left");
-    ck_assert_str_eq(text_of(r.json, "erased_at"), erased_at);
-    ck_assert_str_eq(text_of(json_object_get(r.json, "consent"), "purpose"), "erased");
-    ck_assert_str_eq(text_of(json_object_get(r.json, "consent"), "text_version"), "erased");
+    ck_assert_str_eq(api_text(r.json, "status"), "left");
+    ck_assert_str_eq(api_text(r.json, "erased_at"), erased_at);
+    ck_assert_str_eq(api_text(json_object_get(r.json, "consent"), "purpose"), "erased");
+    ck_assert_str_eq(api_text(json_object_get(r.json, "consent"), "text_version"), "erased");
     for (size_t k = 0; k < marker_count; k++)
         ck_assert_msg(!strstr(r.body, m[k].value), "the %s is still shown: %s", m[k].what, r.body);
     http_response_free(&r);
     r = call(portal_a_key, "PATCH", fmt("/v1/seekers/%lld", seeker), "{\"max_travel_km\":15}");
-    EXPECT(r, 409, "invalid_state");
+    API_EXPECT(r, 409, "invalid_state");
     http_response_free(&r);
     /* the consents' history stays (purpose, given, time), closed by a
      * withdrawal per purpose: nothing is consented to any more */
     r = call(coordinator, "GET", fmt("/v1/seekers/%lld/consents", seeker), NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     size_t purposes = 0;
     const char *kind;
     json_t *current;
@@ -647,7 +572,7 @@ START_TEST(an_erased_seeker_leaves_no_marker_anywhere_in_the_database)
     /* audited */
     r = call(coordinator, "GET", fmt("/v1/audit?action=seeker.erase&resource_id=%lld", seeker),
              NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     ck_assert_msg(json_array_size(json_object_get(r.json, "items")) >= 1, "%s", r.body);
     http_response_free(&r);
 }
@@ -664,19 +589,19 @@ START_TEST(only_the_seekers_portal_and_coordinators_erase)
     EXPECT_CALL(coordinator, "POST", "/v1/seekers/999999999/erase", NULL, 404, "not_found");
     /* untouched by the refusals */
     struct http_response r = call(portal_a_key, "GET", fmt("/v1/seekers/%lld", seeker), NULL);
-    EXPECT(r, 200, NULL);
-    ck_assert_str_eq(text_of(r.json, "name"), "Eigen");
+    API_EXPECT(r, 200, NULL);
+    ck_assert_str_eq(api_text(r.json, "name"), "Eigen");
     http_response_free(&r);
     r = call(portal_a_key, "POST", fmt("/v1/seekers/%lld/erase", seeker), NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     ck_assert(json_is_false(json_object_get(r.json, "already_erased")));
     http_response_free(&r);
     r = call(coordinator, "POST", fmt("/v1/seekers/%lld/erase", theirs), NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     http_response_free(&r);
     r = call(portal_b_key, "GET", fmt("/v1/seekers/%lld", theirs), NULL);
-    EXPECT(r, 200, NULL);
-    ck_assert_str_eq(text_of(r.json, "name"), "erased");
+    API_EXPECT(r, 200, NULL);
+    ck_assert_str_eq(api_text(r.json, "name"), "erased");
     http_response_free(&r);
 }
 END_TEST
@@ -699,7 +624,7 @@ START_TEST(an_erased_account_leaves_no_marker_anywhere_in_the_database)
              fmt("{\"email\":\"%s\",\"name\":\"%s\",\"role\":\"employer\",\"employer_id\":%lld,"
                  "\"language\":\"nl\"}",
                  email, name, employer));
-    EXPECT(r, 201, NULL);
+    API_EXPECT(r, 201, NULL);
     http_response_free(&r);
     const char *prefix = fmt("%s/#/invitation/", daemon_a.base_url);
     char *text = smtp_sink_wait(&sink, email, prefix, 15);
@@ -711,18 +636,18 @@ START_TEST(an_erased_account_leaves_no_marker_anywhere_in_the_database)
              fmt("{\"token\":\"%s\",\"password\":\"%s\",\"name\":\"%s\"}", link + strlen(prefix),
                  PASSWORD, name));
     free(link);
-    EXPECT(r, 201, NULL);
-    char *session = strdup(text_of(r.json, "token"));
+    API_EXPECT(r, 201, NULL);
+    char *session = strdup(api_text(r.json, "token"));
     http_response_free(&r);
     long long account = account_id_of(session);
     r = call(coordinator, "GET", fmt("/v1/accounts/%lld", account), NULL);
-    EXPECT(r, 200, NULL);
-    ck_assert_str_eq(text_of(r.json, "name"), name);
+    API_EXPECT(r, 200, NULL);
+    ck_assert_str_eq(api_text(r.json, "name"), name);
     http_response_free(&r);
     /* a failed login with the address: login_failures and the audit hold it */
     r = call(NULL, "POST", "/v1/auth/login",
              fmt("{\"email\":\"%s\",\"password\":\"not the password\"}", email));
-    EXPECT(r, 401, NULL);
+    API_EXPECT(r, 401, NULL);
     http_response_free(&r);
     ck_assert_msg(dispatched(fmt("lower(address) = lower('%s')", email)),
                   "e-mail to %s still undelivered", email);
@@ -735,14 +660,14 @@ START_TEST(an_erased_account_leaves_no_marker_anywhere_in_the_database)
     EXPECT_CALL(employer_user, "POST", fmt("/v1/accounts/%lld/erase", account), NULL, 403, NULL);
 
     r = call(coordinator, "POST", fmt("/v1/accounts/%lld/erase", account), NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     ck_assert_msg(json_is_object(r.json), "%s", r.body);
     http_response_free(&r);
     expect_nowhere(markers, 2);
 
     r = call(coordinator, "GET", fmt("/v1/accounts/%lld", account), NULL);
-    EXPECT(r, 200, NULL);
-    ck_assert_str_eq(text_of(r.json, "email"), fmt("erased-%lld@erased.invalid", account));
+    API_EXPECT(r, 200, NULL);
+    ck_assert_str_eq(api_text(r.json, "email"), fmt("erased-%lld@erased.invalid", account));
     ck_assert_msg(json_is_null(json_object_get(r.json, "name")), "%s", r.body);
     ck_assert_msg(json_is_true(json_object_get(r.json, "disabled")), "%s", r.body);
     http_response_free(&r);
@@ -755,7 +680,7 @@ START_TEST(an_erased_account_leaves_no_marker_anywhere_in_the_database)
         db_number(fmt("SELECT count(*) FROM sessions WHERE account_id = %lld", account)), 0);
     r = call(coordinator, "GET", fmt("/v1/audit?action=account.erase&resource_id=%lld", account),
              NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     ck_assert_uint_eq(json_array_size(json_object_get(r.json, "items")), 1);
     http_response_free(&r);
 }
@@ -811,23 +736,23 @@ START_TEST(an_erased_contact_leaves_no_marker_anywhere_in_the_database)
     struct http_response r =
         call(coordinator, "POST", fmt("/v1/employers/%lld/contacts/erase", company),
              fmt("{\"email\":\"%s\"}", email));
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     ck_assert_msg(json_is_object(r.json), "%s", r.body);
     http_response_free(&r);
     expect_nowhere(markers, 3);
 
     /* the other contact, the placement and the match stay */
     r = call(coordinator, "GET", fmt("/v1/employers/%lld", company), NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     json_t *contacts = json_object_get(r.json, "contacts");
     ck_assert_msg(
         json_array_size(contacts) == 1 &&
-            !strcmp(text_of(json_array_get(contacts, 0), "email"), "stays@privacy.example"),
+            !strcmp(api_text(json_array_get(contacts, 0), "email"), "stays@privacy.example"),
         "%s", r.body);
     http_response_free(&r);
     EXPECT_CALL(coordinator, "GET", fmt("/v1/placements/%lld", placement), NULL, 200, NULL);
     json_t *kept = match_as_coordinator(match);
-    ck_assert_str_eq(text_of(kept, "state"), "approved");
+    ck_assert_str_eq(api_text(kept, "state"), "approved");
     json_decref(kept);
 }
 END_TEST
@@ -838,7 +763,7 @@ END_TEST
 static void expect_ids_only(const json_t *call_record, const char *name, const char *email,
                             const char *phone)
 {
-    const char *body = text_of(call_record, "body");
+    const char *body = api_text(call_record, "body");
     ck_assert_msg(!strstr(body, name) && !strstr(body, email) && !strstr(body, phone + 1),
                   "personal data in a webhook: %s", body);
     static const char *const allowed[] = {"event_id", "type",        "occurred_at", "state",
@@ -885,10 +810,10 @@ START_TEST(withdrawing_consent_for_matching_ends_matching_everywhere_at_once)
     struct http_response r = call(portal_a_key, "POST", fmt("/v1/seekers/%lld/consents", seeker),
                                   consent_body("matching", false, "v2"));
     clock_gettime(CLOCK_MONOTONIC, &since);
-    EXPECT(r, 201, NULL);
-    ck_assert_str_eq(text_of(r.json, "purpose"), "matching");
+    API_EXPECT(r, 201, NULL);
+    ck_assert_str_eq(api_text(r.json, "purpose"), "matching");
     ck_assert(json_is_false(json_object_get(r.json, "given")));
-    ck_assert_str_eq(text_of(r.json, "text_version"), "v2");
+    ck_assert_str_eq(api_text(r.json, "text_version"), "v2");
     http_response_free(&r);
     double took = ranked_within(&daemon_b, ranking, seeker, false, 1, &since);
     ck_assert_msg(took >= 0, "seeker %lld still ranked by daemon B a second after withdrawal",
@@ -900,13 +825,13 @@ START_TEST(withdrawing_consent_for_matching_ends_matching_everywhere_at_once)
     const long long matches[] = {applied, approved};
     for (size_t i = 0; i < 2; i++) {
         json_t *doc = match_as_coordinator(matches[i]);
-        ck_assert_msg(!strcmp(text_of(doc, "state"), "cancelled"), "match %lld is %s", matches[i],
-                      text_of(doc, "state"));
+        ck_assert_msg(!strcmp(api_text(doc, "state"), "cancelled"), "match %lld is %s", matches[i],
+                      api_text(doc, "state"));
         json_t *history = json_object_get(doc, "history");
         json_t *last = json_array_get(history, json_array_size(history) - 1);
-        ck_assert_str_eq(text_of(last, "action"), "cancel");
-        ck_assert_str_eq(text_of(last, "actor_kind"), "system");
-        ck_assert_str_eq(text_of(last, "reason_code"), "consent_withdrawn");
+        ck_assert_str_eq(api_text(last, "action"), "cancel");
+        ck_assert_str_eq(api_text(last, "actor_kind"), "system");
+        ck_assert_str_eq(api_text(last, "reason_code"), "consent_withdrawn");
         json_decref(doc);
         /* the usual notifications, ids only */
         json_t *hook = webhook_receiver_wait(&hooks,
@@ -934,31 +859,31 @@ START_TEST(withdrawing_consent_for_matching_ends_matching_everywhere_at_once)
     /* no new application or proposal */
     r = call(portal_a_key, "POST", "/v1/matches",
              fmt("{\"seeker_id\":%lld,\"placement_id\":%lld}", seeker, later));
-    EXPECT(r, 409, "consent_missing");
+    API_EXPECT(r, 409, "consent_missing");
     http_response_free(&r);
     r = call(coordinator, "POST", "/v1/matches",
              fmt("{\"seeker_id\":%lld,\"placement_id\":%lld}", seeker, later));
-    EXPECT(r, 409, "consent_missing");
+    API_EXPECT(r, 409, "consent_missing");
     http_response_free(&r);
 
     /* the history keeps both */
     r = call(portal_a_key, "GET", fmt("/v1/seekers/%lld/consents", seeker), NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     json_t *current = json_object_get(json_object_get(r.json, "current"), "matching");
     ck_assert_msg(json_is_false(json_object_get(current, "given")), "%s", r.body);
-    ck_assert_str_eq(text_of(current, "text_version"), "v2");
+    ck_assert_str_eq(api_text(current, "text_version"), "v2");
     int matching_rows = 0;
     size_t i;
     json_t *row;
     json_array_foreach(json_object_get(r.json, "history"), i, row)
     {
-        if (strcmp(text_of(row, "purpose"), "matching"))
+        if (strcmp(api_text(row, "purpose"), "matching"))
             continue;
         if (matching_rows++ == 0) { /* newest first */
             ck_assert_msg(json_is_false(json_object_get(row, "given")), "%s", r.body);
-            ck_assert_str_eq(text_of(json_object_get(row, "recorded_by"), "role"), "portal");
-            ck_assert_int_eq(number_of(json_object_get(row, "recorded_by"), "id"), portal_a);
-            ck_assert_int_eq(number_of(row, "portal_id"), portal_a);
+            ck_assert_str_eq(api_text(json_object_get(row, "recorded_by"), "role"), "portal");
+            ck_assert_int_eq(api_number(json_object_get(row, "recorded_by"), "id"), portal_a);
+            ck_assert_int_eq(api_number(row, "portal_id"), portal_a);
         } else {
             ck_assert_msg(json_is_true(json_object_get(row, "given")), "%s", r.body);
         }
@@ -966,7 +891,7 @@ START_TEST(withdrawing_consent_for_matching_ends_matching_everywhere_at_once)
     ck_assert_msg(matching_rows == 2, "%d rows for matching: %s", matching_rows, r.body);
     http_response_free(&r);
     r = call(portal_a_key, "GET", fmt("/v1/seekers/%lld", seeker), NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     ck_assert_msg(json_is_false(json_object_get(
                       json_object_get(json_object_get(r.json, "consents"), "matching"), "given")),
                   "%s", r.body);
@@ -976,7 +901,7 @@ START_TEST(withdrawing_consent_for_matching_ends_matching_everywhere_at_once)
     r = call(coordinator, "POST", fmt("/v1/seekers/%lld/consents", seeker),
              consent_body("matching", true, "v3"));
     clock_gettime(CLOCK_MONOTONIC, &since);
-    EXPECT(r, 201, NULL);
+    API_EXPECT(r, 201, NULL);
     http_response_free(&r);
     ck_assert_msg(ranked_within(&daemon_b, ranking, seeker, true, 1, &since) >= 0,
                   "seeker %lld not ranked again by daemon B a second after consent", seeker);
@@ -992,28 +917,28 @@ START_TEST(withdrawing_consent_to_share_contact_hides_it_from_employers)
     long long match = apply(portal_a_key, seeker, new_placement(employer, 1));
     confirm_match(portal_a_key, match, "{\"action\":\"approve\"}");
     struct http_response r = call(employer_user, "GET", fmt("/v1/matches/%lld", match), NULL);
-    EXPECT(r, 200, NULL);
-    ck_assert_str_eq(text_of(json_object_get(r.json, "seeker_contact"), "name"), name);
+    API_EXPECT(r, 200, NULL);
+    ck_assert_str_eq(api_text(json_object_get(r.json, "seeker_contact"), "name"), name);
     http_response_free(&r);
 
     r = call(portal_a_key, "POST", fmt("/v1/seekers/%lld/consents", seeker),
              consent_body("share_contact", false, "v2"));
-    EXPECT(r, 201, NULL);
+    API_EXPECT(r, 201, NULL);
     http_response_free(&r);
     r = call(employer_user, "GET", fmt("/v1/matches/%lld", match), NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     ck_assert_msg(json_is_null(json_object_get(r.json, "seeker_contact")), "%s", r.body);
     ck_assert_msg(!strstr(r.body, name) && !strstr(r.body, "share@example.org"), "%s", r.body);
-    ck_assert_str_eq(text_of(r.json, "state"), "confirmed"); /* the match goes on */
+    ck_assert_str_eq(api_text(r.json, "state"), "confirmed"); /* the match goes on */
     http_response_free(&r);
     r = call(employer_user, "GET", "/v1/matches?state=confirmed&limit=200", NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     ck_assert_msg(!strstr(r.body, name), "the list shows the contact: %s", r.body);
     http_response_free(&r);
     /* the portal still sees its own seeker */
     r = call(portal_a_key, "GET", fmt("/v1/seekers/%lld", seeker), NULL);
-    EXPECT(r, 200, NULL);
-    ck_assert_str_eq(text_of(r.json, "name"), name);
+    API_EXPECT(r, 200, NULL);
+    ck_assert_str_eq(api_text(r.json, "name"), name);
     ck_assert_msg(
         json_is_false(json_object_get(
             json_object_get(json_object_get(r.json, "consents"), "share_contact"), "given")),
@@ -1033,33 +958,33 @@ START_TEST(consents_are_recorded_by_the_portal_or_a_coordinator_with_history)
 
     /* a new seeker: matching and share_contact given, as its single consent meant */
     struct http_response r = call(portal_a_key, "GET", consents_path, NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     json_t *current = json_object_get(r.json, "current");
     ck_assert_msg(
         json_is_true(json_object_get(json_object_get(current, "matching"), "given")) &&
             json_is_true(json_object_get(json_object_get(current, "share_contact"), "given")) &&
             json_is_null(json_object_get(current, "email_updates")),
         "%s", r.body);
-    ck_assert_str_eq(text_of(json_object_get(current, "matching"), "text_version"), "1");
+    ck_assert_str_eq(api_text(json_object_get(current, "matching"), "text_version"), "1");
     size_t rows = json_array_size(json_object_get(r.json, "history"));
     ck_assert_uint_eq(rows, 2);
     http_response_free(&r);
 
     /* what is refused */
     r = call(portal_a_key, "POST", consents_path, consent_body("marketing", true, "1"));
-    EXPECT(r, 422, "validation_failed");
-    ck_assert_msg(names_field(&r, "purpose"), "%s", r.body);
+    API_EXPECT(r, 422, "validation_failed");
+    ck_assert_msg(api_names_field(&r, "purpose"), "%s", r.body);
     http_response_free(&r);
     r = call(portal_a_key, "POST", consents_path,
              "{\"purpose\":\"email_updates\",\"text_version\":\"1\"}");
-    EXPECT(r, 422, "validation_failed");
-    ck_assert_msg(names_field(&r, "given"), "%s", r.body);
+    API_EXPECT(r, 422, "validation_failed");
+    ck_assert_msg(api_names_field(&r, "given"), "%s", r.body);
     http_response_free(&r);
     r = call(
         portal_a_key, "POST", consents_path,
         consent_body("email_updates", true, "123456789012345678901234567890123456789012345678901"));
-    EXPECT(r, 422, "validation_failed");
-    ck_assert_msg(names_field(&r, "text_version"), "%s", r.body);
+    API_EXPECT(r, 422, "validation_failed");
+    ck_assert_msg(api_names_field(&r, "text_version"), "%s", r.body);
     http_response_free(&r);
     EXPECT_CALL(portal_b_key, "GET", consents_path, NULL, 404, "not_found");
     EXPECT_CALL(portal_b_key, "POST", consents_path, consent_body("email_updates", true, "1"), 404,
@@ -1075,56 +1000,56 @@ START_TEST(consents_are_recorded_by_the_portal_or_a_coordinator_with_history)
     /* the portal records, with a key: a retry gets the same answer, one row */
     const char *body = consent_body("email_updates", true, "e-1");
     r = call_with_key(portal_a_key, "POST", consents_path, body, "consent-once");
-    EXPECT(r, 201, NULL);
-    ck_assert(!replayed(&r));
-    ck_assert_str_eq(text_of(r.json, "purpose"), "email_updates");
+    API_EXPECT(r, 201, NULL);
+    ck_assert(!api_replayed(&r));
+    ck_assert_str_eq(api_text(r.json, "purpose"), "email_updates");
     ck_assert(json_is_true(json_object_get(r.json, "given")));
-    ck_assert_str_eq(text_of(r.json, "text_version"), "e-1");
+    ck_assert_str_eq(api_text(r.json, "text_version"), "e-1");
     ck_assert_msg(json_is_integer(json_object_get(r.json, "id")) &&
                       json_is_string(json_object_get(r.json, "recorded_at")),
                   "%s", r.body);
-    ck_assert_str_eq(text_of(json_object_get(r.json, "recorded_by"), "role"), "portal");
-    ck_assert_int_eq(number_of(json_object_get(r.json, "recorded_by"), "id"), portal_a);
-    ck_assert_int_eq(number_of(r.json, "portal_id"), portal_a);
+    ck_assert_str_eq(api_text(json_object_get(r.json, "recorded_by"), "role"), "portal");
+    ck_assert_int_eq(api_number(json_object_get(r.json, "recorded_by"), "id"), portal_a);
+    ck_assert_int_eq(api_number(r.json, "portal_id"), portal_a);
     struct http_response again =
         call_with_key(portal_a_key, "POST", consents_path, body, "consent-once");
-    EXPECT(again, 201, NULL);
-    ck_assert(replayed(&again));
+    API_EXPECT(again, 201, NULL);
+    ck_assert(api_replayed(&again));
     ck_assert_str_eq(again.body, r.body);
     http_response_free(&again);
     http_response_free(&r);
     r = call_with_key(portal_a_key, "POST", consents_path,
                       consent_body("email_updates", false, "e-1"), "consent-once");
-    EXPECT(r, 422, "idempotency_key_reused");
+    API_EXPECT(r, 422, "idempotency_key_reused");
     http_response_free(&r);
 
     /* a coordinator records for any seeker */
     r = call(coordinator, "POST", consents_path, consent_body("email_updates", false, "e-2"));
-    EXPECT(r, 201, NULL);
-    ck_assert_str_eq(text_of(json_object_get(r.json, "recorded_by"), "role"), "coordinator");
-    ck_assert_int_eq(number_of(json_object_get(r.json, "recorded_by"), "id"), coordinator_id);
-    ck_assert_int_eq(number_of(r.json, "portal_id"), portal_a);
+    API_EXPECT(r, 201, NULL);
+    ck_assert_str_eq(api_text(json_object_get(r.json, "recorded_by"), "role"), "coordinator");
+    ck_assert_int_eq(api_number(json_object_get(r.json, "recorded_by"), "id"), coordinator_id);
+    ck_assert_int_eq(api_number(r.json, "portal_id"), portal_a);
     http_response_free(&r);
 
     r = call(portal_a_key, "GET", consents_path, NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     json_t *history = json_object_get(r.json, "history");
     ck_assert_msg(json_array_size(history) == rows + 2, "%s", r.body);
     json_t *newest = json_array_get(history, 0);
-    ck_assert_str_eq(text_of(newest, "text_version"), "e-2");
+    ck_assert_str_eq(api_text(newest, "text_version"), "e-2");
     ck_assert(json_is_false(json_object_get(newest, "given")));
-    ck_assert_str_eq(text_of(json_object_get(newest, "recorded_by"), "role"), "coordinator");
-    ck_assert_str_eq(text_of(json_array_get(history, 1), "text_version"), "e-1");
+    ck_assert_str_eq(api_text(json_object_get(newest, "recorded_by"), "role"), "coordinator");
+    ck_assert_str_eq(api_text(json_array_get(history, 1), "text_version"), "e-1");
     json_t *updates = json_object_get(json_object_get(r.json, "current"), "email_updates");
     ck_assert_msg(json_is_false(json_object_get(updates, "given")) &&
-                      !strcmp(text_of(updates, "text_version"), "e-2") &&
+                      !strcmp(api_text(updates, "text_version"), "e-2") &&
                       json_is_string(json_object_get(updates, "recorded_at")),
                   "%s", r.body);
     http_response_free(&r);
 
     /* the seeker's document shows the current ones */
     r = call(portal_a_key, "GET", fmt("/v1/seekers/%lld", seeker), NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     json_t *shown = json_object_get(r.json, "consents");
     ck_assert_msg(
         json_is_true(json_object_get(json_object_get(shown, "matching"), "given")) &&
@@ -1138,7 +1063,7 @@ START_TEST(consents_are_recorded_by_the_portal_or_a_coordinator_with_history)
     for (size_t i = 0; i < 2; i++) {
         r = call(coordinator, "GET",
                  fmt("/v1/audit?action=%s&resource_id=%lld", actions[i], seeker), NULL);
-        EXPECT(r, 200, NULL);
+        API_EXPECT(r, 200, NULL);
         ck_assert_msg(json_array_size(json_object_get(r.json, "items")) == 1, "%s: %s", actions[i],
                       r.body);
         http_response_free(&r);
@@ -1150,26 +1075,26 @@ START_TEST(a_new_seeker_may_bring_consents_per_purpose)
 {
     struct http_response r =
         call(portal_a_key, "POST", "/v1/seekers",
-             seeker_body("Meer toestemming",
-                         "\"consents\":[{\"purpose\":\"email_updates\",\"given\":true,"
-                         "\"text_version\":\"e-7\"}],"));
-    EXPECT(r, 201, NULL);
-    long long seeker = number_of(r.json, "id");
+             api_seeker_body("Meer toestemming",
+                             "\"consents\":[{\"purpose\":\"email_updates\",\"given\":true,"
+                             "\"text_version\":\"e-7\"}],"));
+    API_EXPECT(r, 201, NULL);
+    long long seeker = api_number(r.json, "id");
     json_t *shown = json_object_get(r.json, "consents");
     ck_assert_msg(
         json_is_true(json_object_get(json_object_get(shown, "matching"), "given")) &&
             json_is_true(json_object_get(json_object_get(shown, "share_contact"), "given")) &&
-            !strcmp(text_of(json_object_get(shown, "email_updates"), "text_version"), "e-7"),
+            !strcmp(api_text(json_object_get(shown, "email_updates"), "text_version"), "e-7"),
         "%s", r.body);
     http_response_free(&r);
     r = call(coordinator, "GET", fmt("/v1/seekers/%lld/consents", seeker), NULL);
-    EXPECT(r, 200, NULL);
+    API_EXPECT(r, 200, NULL);
     ck_assert_uint_eq(json_array_size(json_object_get(r.json, "history")), 3);
     http_response_free(&r);
     r = call(portal_a_key, "POST", "/v1/seekers",
-             seeker_body("Verkeerd", "\"consents\":[{\"purpose\":\"marketing\",\"given\":true,"
-                                     "\"text_version\":\"1\"}],"));
-    EXPECT(r, 422, "validation_failed");
+             api_seeker_body("Verkeerd", "\"consents\":[{\"purpose\":\"marketing\",\"given\":true,"
+                                         "\"text_version\":\"1\"}],"));
+    API_EXPECT(r, 422, "validation_failed");
     http_response_free(&r);
 }
 END_TEST
@@ -1208,13 +1133,13 @@ static bool set_up(void)
 {
     coordinator = harness_login_new_account(&daemon_a, db.url, "coord@privacy.example", NULL);
     struct http_response r = http_call_as(&daemon_a, coordinator, "GET", "/v1/auth/me", NULL);
-    coordinator_id = number_of(r.json, "account_id");
+    coordinator_id = api_number(r.json, "account_id");
     http_response_free(&r);
     r = http_call_as(&daemon_a, coordinator, "POST", "/v1/employers",
                      "{\"kvk_number\":\"33333333\",\"name\":\"Werkplaats\",\"postcode\":\"2516\","
                      "\"contacts\":[{\"name\":\"Ans\",\"email\":\"" CONTACT
                      "\",\"language\":\"nl\"}]}");
-    employer = number_of(r.json, "id");
+    employer = api_number(r.json, "id");
     bool ready = r.status == 201;
     http_response_free(&r);
     r = http_call_as(&daemon_a, coordinator, "PUT", fmt("/v1/employers/%lld/verified", employer),

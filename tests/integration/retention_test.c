@@ -9,6 +9,7 @@
  * whose first run comes two seconds after start: the tests backdate rows
  * with SQL, start such a daemon, wait for its run in its metrics, and stop
  * it. */
+#include "api_checks.h"
 #include "harness.h"
 #include "webhook_receiver.h"
 
@@ -655,21 +656,13 @@ int main(void)
     if (!webhook_receiver_start(&hooks))
         return 2;
     harness_db_create(&db);
-    int status = 0, failed = 2;
-    if (harness_server_start(&control, db.url, control_args, &status) &&
-        harness_db_sql_file(&db, "tests/integration/fixtures/reference.sql") == 0) {
+    int failed = 2;
+    if (api_start_with_reference_data(&control, &db, control_args)) {
         coordinator = harness_login_new_account(&control, db.url, "coord@example.org", NULL);
-        struct http_response r =
-            call(coordinator, "POST", "/v1/employers",
-                 "{\"kvk_number\":\"66666666\",\"name\":\"Leerbedrijf\",\"postcode\":\"2516\"}");
-        employer = json_integer_value(json_object_get(r.json, "id"));
-        bool ready = r.status == 201;
-        http_response_free(&r);
-        r = call(coordinator, "PUT", fmt("/v1/employers/%lld/verified", employer),
-                 "{\"verified\":true}");
-        ready = ready && r.status == 200;
-        http_response_free(&r);
-        failed = ready ? run_tests() : 2;
+        employer = api_new_verified_employer(
+            &control, coordinator,
+            "{\"kvk_number\":\"66666666\",\"name\":\"Leerbedrijf\",\"postcode\":\"2516\"}");
+        failed = employer ? run_tests() : 2;
         if (!harness_server_stop_cleanly(&control))
             failed++;
     }
