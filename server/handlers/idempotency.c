@@ -64,6 +64,22 @@ json_t *bpa_idempotent_body(const struct bpa_request *request, const struct bpa_
     return bpa_fields_check(request->json, fields, "", details);
 }
 
+bool bpa_idempotent_no_body(struct bpa_request *request, struct bpa_idempotency *idempotency,
+                            int *rc)
+{
+    memset(idempotency, 0, sizeof *idempotency);
+    if (!bpa_body_empty(request, rc))
+        return false;
+    json_t *details = json_array();
+    bpa_idempotency_begin(request, idempotency, details);
+    if (json_array_size(details)) {
+        *rc = bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
+        return false;
+    }
+    json_decref(details);
+    return true;
+}
+
 enum bpa_db_status bpa_idempotency_lookup(struct bpa_db_conn *conn,
                                           struct bpa_idempotency *idempotency)
 {

@@ -26,6 +26,10 @@ void bpa_idempotency_begin(const struct bpa_request *request, struct bpa_idempot
 json_t *bpa_idempotent_body(const struct bpa_request *request, const struct bpa_field *fields,
                             const char *missing, struct bpa_idempotency *idempotency,
                             json_t *details);
+/* For a request that acts but takes no body (or {}): reads its key; false
+ * with the 422 made (*rc) when a body was sent or the key is malformed. */
+bool bpa_idempotent_no_body(struct bpa_request *request, struct bpa_idempotency *idempotency,
+                            int *rc);
 /* Before checks whose outcome a first request may have changed (the
  * placement it applied for since closed): finds a kept answer, setting
  * first_answer. OK at once without a key. */

@@ -215,14 +215,9 @@ int bpa_handle_portal_key_create(struct bpa_request *request)
     if (!bpa_param_id(request, "id", id))
         return bpa_reply_error(request, BPA_ERR_NOT_FOUND, "no such portal", NULL);
     int rc;
-    if (!bpa_body_empty(request, &rc))
-        return rc;
-    json_t *details = json_array();
     struct bpa_idempotency idempotency;
-    bpa_idempotency_begin(request, &idempotency, details);
-    if (json_array_size(details))
-        return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
-    json_decref(details);
+    if (!bpa_idempotent_no_body(request, &idempotency, &rc))
+        return rc;
     struct issue c = {.request = request, .idempotency = &idempotency, .portal_id = id};
     return issue(request, &c, run_key_create);
 }

@@ -116,14 +116,9 @@ int bpa_handle_webhook_register(struct bpa_request *request)
 int bpa_handle_webhook_rotate(struct bpa_request *request)
 {
     int rc;
-    if (!bpa_body_empty(request, &rc))
-        return rc;
-    json_t *details = json_array();
     struct bpa_idempotency idempotency;
-    bpa_idempotency_begin(request, &idempotency, details);
-    if (json_array_size(details))
-        return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
-    json_decref(details);
+    if (!bpa_idempotent_no_body(request, &idempotency, &rc))
+        return rc;
     return issue_secret(request, NULL, &idempotency);
 }
 
