@@ -11,7 +11,7 @@ import { ROLE, tableShell, row, cell, rowHeader, scrollable, matchLink, tag, kno
 addMessages({
   nl: {
     "co.deliveries.title": "Meldingen",
-    "co.deliveries.intro": "Meldingen aan partnerportalen (webhook) en werkgevers (e-mail). Een mislukte melding wordt vanzelf opnieuw geprobeerd; na het laatste aantal pogingen is hij definitief mislukt.",
+    "co.deliveries.intro": "Meldingen aan partnerportalen (webhook), werkgevers en nieuwe gebruikers (e-mail). Een mislukte melding wordt vanzelf opnieuw geprobeerd; na het laatste aantal pogingen is hij definitief mislukt.",
     "co.deliveries.status": "Welke",
     "co.deliveries.status.problems": "Mislukt en definitief mislukt",
     "co.deliveries.status.failed": "Mislukt (wordt opnieuw geprobeerd)",
@@ -20,7 +20,7 @@ addMessages({
     "co.deliveries.status.delivered": "Afgeleverd",
     "co.deliveries.show": "Tonen",
     "co.deliveries.caption": "Meldingen",
-    "co.deliveries.shown": "{n} meldingen",
+    "co.deliveries.shown": "{n} melding|{n} meldingen",
     "co.deliveries.none": "Er zijn geen meldingen die hieraan voldoen.",
     "co.deliveries.col.id": "Melding",
     "co.deliveries.col.event": "Over",
@@ -64,7 +64,7 @@ addMessages({
   },
   en: {
     "co.deliveries.title": "Notifications",
-    "co.deliveries.intro": "Notifications to partner portals (webhook) and employers (e-mail). A failed notification is retried by itself; after the last attempt it has failed for good.",
+    "co.deliveries.intro": "Notifications to partner portals (webhook), employers and new users (e-mail). A failed notification is retried by itself; after the last attempt it has failed for good.",
     "co.deliveries.status": "Which",
     "co.deliveries.status.problems": "Failed and failed for good",
     "co.deliveries.status.failed": "Failed (will be retried)",
@@ -73,7 +73,7 @@ addMessages({
     "co.deliveries.status.delivered": "Delivered",
     "co.deliveries.show": "Show",
     "co.deliveries.caption": "Notifications",
-    "co.deliveries.shown": "{n} notifications",
+    "co.deliveries.shown": "{n} notification|{n} notifications",
     "co.deliveries.none": "No notifications match this.",
     "co.deliveries.col.id": "Notification",
     "co.deliveries.col.event": "About",

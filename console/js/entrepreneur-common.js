@@ -2,10 +2,11 @@
 // certificates, skill labels, weekly schedules in words, requests that need
 // headers api.js does not send (If-Match, Idempotency-Key), the error
 // summary of a form, and the score of a candidate explained in words.
-import { h, announce } from "./dom.js";
+import { h } from "./dom.js";
 import { t, addMessages, currentLanguage, formatDate, formatNumber } from "./i18n.js";
 import { get, send } from "./api.js";
-import { heading, paragraph, facts, alert, setFieldError } from "./ui.js";
+import { placeSummary } from "./forms.js";
+import { heading, paragraph, facts, setFieldError } from "./ui.js";
 
 addMessages({
   nl: {
@@ -236,25 +237,7 @@ export function showFormErrors(summary, error, fields, resolve = () => null) {
       items.push({ id, label: known?.label ?? path, message });
     } else if (!id) items.push({ id: null, label: path, message });
   }
-  const list = items.length
-    ? h("ul", { class: "utrecht-unordered-list form-summary__list" },
-        items.map((item) => h("li", { class: "utrecht-unordered-list__item" },
-          item.id
-            ? h("button", {
-                type: "button",
-                class: "utrecht-link-button utrecht-link-button--html-button form-summary__link",
-                onclick: () => document.getElementById(item.id)?.focus(),
-              }, `${item.label}: ${item.message}`)
-            : `${item.label}: ${item.message}`)))
-    : null;
-  const box = alert("error",
-    paragraph(items.length ? t("summary.title") : error?.message ?? t("error.unknown")),
-    list);
-  box.classList.add("form-summary");
-  box.tabIndex = -1;
-  summary.replaceChildren(box);
-  box.focus();
-  announce(items.length ? `${t("summary.title")} ${items.map((i) => i.label).join(", ")}` : error?.message);
+  placeSummary(summary, items, t("summary.title"), error?.message ?? t("error.unknown"));
 }
 
 // A pseudonymous candidate: what an employer may see before the seeker

@@ -59,8 +59,15 @@ export function showErrors(summary, details, fields, { message } = {}) {
       seen.add(known.id);
       setFieldError(known.id, text);
     }
-    items.push({ id: known?.id ?? null, label: known?.label ?? path, text });
+    items.push({ id: known?.id ?? null, label: known?.label ?? path, message: text });
   }
+  placeSummary(summary, items, t("forms.summary"), message ?? t("error.unknown"));
+}
+
+// The error summary above a form: `title` and a link to each problem's
+// field ({id, label, message}; id null: no field to go to), or `fallback`
+// when there are none; focused and announced.
+export function placeSummary(summary, items, title, fallback) {
   const list = items.length
     ? h("ul", { class: "utrecht-unordered-list form-summary__list" },
         items.map((item) => h("li", { class: "utrecht-unordered-list__item" },
@@ -69,15 +76,15 @@ export function showErrors(summary, details, fields, { message } = {}) {
                 type: "button",
                 class: "utrecht-link-button utrecht-link-button--html-button form-summary__link",
                 onclick: () => document.getElementById(item.id)?.focus(),
-              }, `${item.label}: ${item.text}`)
-            : `${item.label}: ${item.text}`)))
+              }, `${item.label}: ${item.message}`)
+            : `${item.label}: ${item.message}`)))
     : null;
-  const box = alert("error", paragraph(items.length ? t("forms.summary") : message ?? t("error.unknown")), list);
+  const box = alert("error", paragraph(items.length ? title : fallback), list);
   box.classList.add("form-summary");
   box.tabIndex = -1;
   summary.replaceChildren(box);
   box.focus();
-  announce(items.length ? `${t("forms.summary")} ${items.map((i) => i.label).join(", ")}` : message ?? "");
+  announce(items.length ? `${title} ${items.map((i) => i.label).join(", ")}` : fallback ?? "");
 }
 
 export function clearErrors(summary, fields) {
