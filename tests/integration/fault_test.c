@@ -215,7 +215,9 @@ static int listen_on_free_port(int *port)
 
 /* A dispatcher that looks every `interval_ms` and may reach this test's
  * receiver; a one-second send timeout keeps its claims short (36 s). The
- * load comes from one portal and one coordinator: no request budget. */
+ * load comes from one portal and one coordinator: no request budget. The
+ * retention job is off: its run would take a connection of the pool while
+ * the faults are counted. */
 static void start_daemon(const char *interval_ms)
 {
     const char *const args[] = {"--migrate",
@@ -228,6 +230,8 @@ static void start_daemon(const char *interval_ms)
                                 "0",
                                 "--rate-limit",
                                 "100000000",
+                                "--retention-interval-minutes",
+                                "0",
                                 NULL};
     int status = 0;
     bool started = harness_server_start(&server, db.url, args, &status);
