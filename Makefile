@@ -19,7 +19,8 @@ INCLUDE := -Iserver -Imatcher -Itests/support -Ibench
 # pkg-config is asked lazily so that `make clean` works before the
 # dependencies are installed.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+# GLPK (the optimal assignment of a round, matcher/round.c) has no pkg-config file.
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lglpk -lpthread -lm
 CHECK_LIBS = $(shell pkg-config --libs check)
 CURL_LIBS  = $(shell pkg-config --libs libcurl)
 

@@ -86,6 +86,15 @@ static bool dates_fit(const struct bpa_match_rules *rules, const struct bpa_seek
            s->available_until >= p->end;
 }
 
+bool bpa_match_may_fit(const struct bpa_match_rules *rules, const struct bpa_seeker *seeker,
+                       const struct bpa_placement *placement)
+{
+    return placement->open &&
+           in_box(seeker->lat, seeker->lon, placement->lat, placement->lon,
+                  seeker->max_travel_km) &&
+           dates_fit(rules, seeker, placement) && seeker->dutch_level >= placement->min_dutch_level;
+}
+
 static void consider(const struct bpa_match_rules *rules, const struct bpa_seeker *s,
                      const struct bpa_placement *p, const struct bpa_rank_options *options,
                      int64_t id, struct bpa_topk *top)

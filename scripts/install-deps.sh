@@ -8,6 +8,7 @@ packages=(
     gcc make pkg-config clang-format util-linux unzip
     libmicrohttpd-dev libjansson-dev libsodium-dev libpq-dev libcurl4-openssl-dev
     check
+    libglpk-dev # the optimal assignment of a cohort round (matcher/round.c)
     postgresql-15 postgresql-client-15
     nodejs npm
     clang libclang-rt-dev # libFuzzer, for the fuzzing harnesses (tests/fuzz)
