@@ -80,8 +80,8 @@ static unsigned read_ids(struct bpa_vocab *vocab, const char *text, bool certifi
 
 /* id, open, lat, lon, schedule, hours, start, end, dutch, certificates,
  * occupation, required, taught */
-static void read_placement(const char *const *v, struct bpa_vocab *vocab, bool add,
-                           struct bpa_placement_holder *h)
+void bpa_match_read_placement(const char *const *v, struct bpa_vocab *vocab, bool add,
+                              struct bpa_placement_holder *h)
 {
     struct bpa_placement *p = &h->placement;
     memset(p, 0, sizeof *p);
@@ -170,7 +170,7 @@ static int take_one(const char *const *values, int count, void *context)
         return 1;
     one->active = values[1] && values[1][0] == 't'; /* open, or active */
     if (one->is_placement)
-        read_placement(values, one->vocab, one->add, one->holder);
+        bpa_match_read_placement(values, one->vocab, one->add, one->holder);
     else
         bpa_match_read_seeker(values, one->vocab, one->add, one->holder);
     one->found = true;
@@ -204,7 +204,7 @@ static int put_placement(const char *const *values, int count, void *context)
     struct bpa_placement_holder h;
     if (count < 13)
         return 1;
-    read_placement(values, index->vocab, true, &h);
+    bpa_match_read_placement(values, index->vocab, true, &h);
     return bpa_placement_index_put(&index->placements, &h.placement);
 }
 

@@ -62,5 +62,8 @@ enum bpa_db_status bpa_match_load_seeker(struct bpa_db_conn *conn, struct bpa_vo
  * Ids come from `vocab`, added there when `add`. No I/O. */
 void bpa_match_read_seeker(const char *const *values, struct bpa_vocab *vocab, bool add,
                            struct bpa_seeker_holder *out);
+/* The same for a placement: the 13 columns of match_placements. */
+void bpa_match_read_placement(const char *const *values, struct bpa_vocab *vocab, bool add,
+                              struct bpa_placement_holder *out);
 
 #endif

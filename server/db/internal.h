@@ -41,7 +41,17 @@ extern const struct bpa_db_statement bpa_db_admin_statements[];
 extern const struct bpa_db_statement bpa_db_privacy_statements[];
 extern const struct bpa_db_statement bpa_db_export_statements[];
 extern const struct bpa_db_statement bpa_db_retention_statements[];
+extern const struct bpa_db_statement bpa_db_round_statements[];
 extern const struct bpa_db_statement *const bpa_db_statement_sets[];
+
+/* The columns the matcher reads (bpa_match_read_placement, _seeker), of
+ * the match_placements and match_seekers views, in this order. */
+#define BPA_DB_PLACEMENT_COLUMNS                                                                   \
+    "id, open, lat, lon, schedule, hours_per_week, start_day, end_day, min_dutch_level,"           \
+    " certificates, occupation_uri, required_skills, taught_skills"
+#define BPA_DB_SEEKER_COLUMNS                                                                      \
+    "id, active, lat, lon, availability, max_hours_per_week, max_travel_km, from_day,"             \
+    " until_day, dutch_level, certificates, skills, goals"
 
 /* Opens a connection to `url` with the service's session defaults.
  * Returns NULL and writes libpq's reason into `error` on failure. */

@@ -9,12 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PLACEMENT_COLUMNS                                                                          \
-    "SELECT id, open, lat, lon, schedule, hours_per_week, start_day, end_day, min_dutch_level,"    \
-    " certificates, occupation_uri, required_skills, taught_skills FROM match_placements"
-#define SEEKER_COLUMNS                                                                             \
-    "SELECT id, active, lat, lon, availability, max_hours_per_week, max_travel_km, from_day,"      \
-    " until_day, dutch_level, certificates, skills, goals FROM match_seekers"
+#define PLACEMENT_COLUMNS "SELECT " BPA_DB_PLACEMENT_COLUMNS " FROM match_placements"
+#define SEEKER_COLUMNS    "SELECT " BPA_DB_SEEKER_COLUMNS " FROM match_seekers"
 
 const struct bpa_db_statement bpa_db_matching_statements[] = {
     {"match_placements_open", PLACEMENT_COLUMNS " WHERE open"},

@@ -150,4 +150,18 @@ int bpa_handle_me_export(struct bpa_request *request);
 /* retention.c */
 int bpa_handle_retention_report(struct bpa_request *request);
 
+/* match_workflow.c: a step of a match's life written down, in the caller's
+ * transaction: its history row, the audit row and who must hear of it */
+enum bpa_db_status bpa_match_record(struct bpa_db_conn *conn, const struct bpa_request *request,
+                                    const char *match, const char *action, const char *from,
+                                    const char *to, const char *reason, const char *note);
+
+/* rounds.c */
+int bpa_handle_round_list(struct bpa_request *request);
+int bpa_handle_round_create(struct bpa_request *request);
+int bpa_handle_round_get(struct bpa_request *request);
+int bpa_handle_round_pair_drop(struct bpa_request *request);
+int bpa_handle_round_commit(struct bpa_request *request);
+int bpa_handle_round_recompute(struct bpa_request *request);
+
 #endif

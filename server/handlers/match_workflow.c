@@ -26,9 +26,9 @@ static enum bpa_actor actor_of(const struct bpa_request *request)
     }
 }
 
-static enum bpa_db_status record(struct bpa_db_conn *conn, const struct bpa_request *request,
-                                 const char *match, const char *action, const char *from,
-                                 const char *to, const char *reason, const char *note)
+enum bpa_db_status bpa_match_record(struct bpa_db_conn *conn, const struct bpa_request *request,
+                                    const char *match, const char *action, const char *from,
+                                    const char *to, const char *reason, const char *note)
 {
     char actor_id[24];
     snprintf(actor_id, sizeof actor_id, "%lld", request->principal.id);
@@ -120,9 +120,9 @@ static enum bpa_db_status run_create(struct bpa_db_conn *conn, void *context)
     if (status == BPA_DB_OK)
         status = bpa_db_call(conn, "match_insert", 6, params, &id);
     if (status == BPA_DB_OK)
-        status =
-            record(conn, c->request, id, strcmp(c->state, "applied") == 0 ? "apply" : "propose",
-                   NULL, c->state, NULL, NULL);
+        status = bpa_match_record(conn, c->request, id,
+                                  strcmp(c->state, "applied") == 0 ? "apply" : "propose", NULL,
+                                  c->state, NULL, NULL);
     if (status == BPA_DB_OK)
         status = bpa_db_call(conn, "match_get", 1, (const char *const[]){id}, &stored);
     if (status == BPA_DB_OK) {
@@ -484,7 +484,8 @@ static enum bpa_db_status run_transition(struct bpa_db_conn *conn, void *context
         return BPA_DB_ABORT;
     }
     if (status == BPA_DB_OK)
-        status = record(conn, t->request, t->id, t->action->name, t->state, to, t->reason, t->note);
+        status = bpa_match_record(conn, t->request, t->id, t->action->name, t->state, to, t->reason,
+                                  t->note);
     if (status == BPA_DB_OK)
         status = answer_transition(conn, t);
     return status;
