@@ -431,6 +431,9 @@ int bpa_round_optimal(const struct bpa_round *round, uint32_t *assigned,
                 assigned[s] = (uint32_t)(arc->head->i - (int)n - 1);
         }
     glp_delete_graph(graph);
+    /* GLPK keeps an environment per thread until freed: the daemon's
+     * workers live long and solve rarely */
+    glp_free_env();
     free(given);
     return rc;
 }

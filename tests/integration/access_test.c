@@ -130,7 +130,8 @@ static long long new_account(void)
  * {NEW_SA} a new seeker of portal A, {PA} portal A, {MA} a match of A,
  * {NEW_MA} a new one, {IA} a pending invitation of an employer user of A
  * (made once), {NEW_IA} a new one, {ACC_A} employer A's account,
- * {NEW_ACC} a new employer user of A, {NEW_KEY} a new key of portal A. */
+ * {NEW_ACC} a new employer user of A, {NEW_KEY} a new key of portal A,
+ * {NEW_RD} a new round of seeker A and the open placement. */
 static const char *fill(const char *path)
 {
     static char out[256];
@@ -142,24 +143,29 @@ static const char *fill(const char *path)
         static long long invitation_a;
         char name[16];
         snprintf(name, sizeof name, "%.*s", (int)(end - brace - 1), brace + 1);
-        long long id = !strcmp(name, "EA")   ? employer_a
-                       : !strcmp(name, "PO") ? placement_open
-                       : !strcmp(name, "PD") ? placement_draft
-                       : !strcmp(name, "SA") ? seeker_a
-                       : !strcmp(name, "NEW_PD")
-                           ? create("/v1/placements", placement_body(employer_a))
-                       : !strcmp(name, "NEW_SA") ? create("/v1/seekers", seeker_body(portal_a))
-                       : !strcmp(name, "PA")     ? portal_a
-                       : !strcmp(name, "MA")     ? match_a
-                       : !strcmp(name, "NEW_MA") ? new_match()
-                       : !strcmp(name, "IA")
-                           ? (invitation_a ? invitation_a : (invitation_a = new_invitation()))
-                       : !strcmp(name, "NEW_IA")  ? new_invitation()
-                       : !strcmp(name, "ACC_A")   ? account_a
-                       : !strcmp(name, "NEW_ACC") ? new_account()
-                       : !strcmp(name, "NEW_KEY")
-                           ? made("POST", fmt("/v1/portals/%lld/keys", portal_a), NULL, "key_id")
-                           : -1;
+        long long id =
+            !strcmp(name, "EA")       ? employer_a
+            : !strcmp(name, "PO")     ? placement_open
+            : !strcmp(name, "PD")     ? placement_draft
+            : !strcmp(name, "SA")     ? seeker_a
+            : !strcmp(name, "NEW_PD") ? create("/v1/placements", placement_body(employer_a))
+            : !strcmp(name, "NEW_SA") ? create("/v1/seekers", seeker_body(portal_a))
+            : !strcmp(name, "PA")     ? portal_a
+            : !strcmp(name, "MA")     ? match_a
+            : !strcmp(name, "NEW_MA") ? new_match()
+            : !strcmp(name, "IA")
+                ? (invitation_a ? invitation_a : (invitation_a = new_invitation()))
+            : !strcmp(name, "NEW_IA")  ? new_invitation()
+            : !strcmp(name, "ACC_A")   ? account_a
+            : !strcmp(name, "NEW_ACC") ? new_account()
+            : !strcmp(name, "NEW_RD")  ? made("POST", "/v1/rounds",
+                                              fmt("{\"mode\":\"stable\",\"seeker_ids\":[%lld],"
+                                                   "\"placement_ids\":[%lld]}",
+                                                  seeker_a, placement_open),
+                                              "id")
+            : !strcmp(name, "NEW_KEY")
+                ? made("POST", fmt("/v1/portals/%lld/keys", portal_a), NULL, "key_id")
+                : -1;
         ck_assert_msg(id > 0, "unknown placeholder %s", name);
         snprintf(out, sizeof out, "%.*s%lld%s", (int)(brace - work), work, id, end + 1);
         snprintf(work, sizeof work, "%s", out);
@@ -343,6 +349,32 @@ static const struct row rows[] = {
      "/v1/retention/report",
      NULL,
      {401, 200, 403, 403, 403, 403},
+     false},
+    {"GET", "/v1/rounds", "/v1/rounds", NULL, {401, 200, 403, 403, 403, 403}, false},
+    {"POST",
+     "/v1/rounds",
+     "/v1/rounds",
+     "{\"mode\":\"optimal\"}",
+     {401, 201, 403, 403, 403, 403},
+     false},
+    {"GET", "/v1/rounds/{id}", "/v1/rounds/{NEW_RD}", NULL, {401, 200, 403, 403, 403, 403}, false},
+    {"PATCH",
+     "/v1/rounds/{id}/pairs/{seeker_id}",
+     "/v1/rounds/{NEW_RD}/pairs/{SA}",
+     "{\"dropped\":true}",
+     {401, 200, 403, 403, 403, 403},
+     false},
+    {"POST",
+     "/v1/rounds/{id}/commit",
+     "/v1/rounds/{NEW_RD}/commit",
+     NULL,
+     {401, 200, 403, 403, 403, 403},
+     false},
+    {"POST",
+     "/v1/rounds/{id}/recompute",
+     "/v1/rounds/{NEW_RD}/recompute",
+     NULL,
+     {401, 201, 403, 403, 403, 403},
      false},
     {"GET", "/v1/audit", "/v1/audit", NULL, {401, 200, 403, 403, 403, 403}, false},
     {"GET", "/v1/matches", "/v1/matches", NULL, SIGNED_IN(200), false},
