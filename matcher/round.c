@@ -69,6 +69,8 @@ void bpa_round_free(struct bpa_round *round)
 /* Appends `count` keys, growing the array by half as much again. */
 static int append(struct bpa_round *round, size_t *room, const uint64_t *keys, size_t count)
 {
+    if (count == 0) /* keys may still be NULL */
+        return 0;
     if (round->edge_count + count > *room) {
         size_t wanted = *room + *room / 2 + count + 1024;
         uint64_t *grown = realloc(round->keys, wanted * sizeof *grown);
@@ -131,7 +133,7 @@ uint64_t bpa_round_pair_key(const struct bpa_round *round, uint32_t seeker, uint
     for (size_t e = round->first[seeker]; e < round->first[seeker + 1]; e++)
         if (bpa_round_key_other(round->keys[e]) == placement)
             return round->keys[e];
-    return 0;
+    return BPA_ROUND_NO_PAIR;
 }
 
 long bpa_round_total_score(const struct bpa_round *round, const uint32_t *assigned, size_t *placed)

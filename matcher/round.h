@@ -67,8 +67,8 @@ struct bpa_round {
 };
 
 /* Scores every pair (after the same cheap prefilter as the rankings) and
- * keeps the eligible ones. 0, or -1 when out of memory (`out` then holds
- * nothing to free). */
+ * keeps the eligible ones whose placement has a free place. 0, or -1 when out of memory (`out` then
+ * holds nothing to free). */
 int bpa_round_score(const struct bpa_round_input *input, struct bpa_round *out);
 void bpa_round_free(struct bpa_round *round);
 
@@ -86,14 +86,17 @@ struct bpa_round_solver_stats {
     bool prices_disagreed; /* the pricing check failed, so every pair was given */
 };
 
-/* The greatest total score subject to the free places (a min-cost flow,
- * GLPK's RELAX-IV on each seeker's best pairs, grown until the duals prove
- * no other pair could raise the total). 0, or -1 when the solver failed or
+/* The greatest total score subject to the free places, then the most
+ * seekers placed (a min-cost flow: GLPK's out-of-kilter algorithm on each
+ * seeker's best pairs, grown until the duals prove no other pair could
+ * raise the total). 0, or -1 when the solver failed or
  * memory ran out (stats->glpk_status says which). */
 int bpa_round_optimal(const struct bpa_round *round, uint32_t *assigned,
                       struct bpa_round_solver_stats *stats);
 
-/* The key of seeker s's pair with placement p, or 0 when not eligible.
+#define BPA_ROUND_NO_PAIR UINT64_MAX /* no key is: its score byte would be 255 */
+
+/* The key of seeker s's pair with placement p, or BPA_ROUND_NO_PAIR.
  * Binary search over s's keys is not possible (they are sorted by key), so
  * this scans s's list: for explanations and checks, not inner loops. */
 uint64_t bpa_round_pair_key(const struct bpa_round *round, uint32_t seeker, uint32_t placement);

@@ -21,5 +21,6 @@ Suite *address_suite(void);
 Suite *log_suite(void);
 Suite *email_text_suite(void);
 Suite *blindness_suite(void);
+Suite *round_suite(void);
 
 #endif
