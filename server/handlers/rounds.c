@@ -4,6 +4,7 @@
  * round: computed, then committed once or superseded by a recomputation. */
 #include "handlers.h"
 
+#include "access.h"
 #include "idempotency.h"
 #include "match_index.h"
 #include "request.h"
@@ -124,6 +125,12 @@ static enum bpa_db_status store(struct bpa_db_conn *conn, void *context)
     if (status == BPA_DB_OK && s->replaces)
         status =
             bpa_db_call(conn, "round_supersede", 2, (const char *const[]){s->replaces, id}, NULL);
+    /* a round ranks every seeker it selects: audited as rankings are */
+    if (status == BPA_DB_OK)
+        status = bpa_access_audit(
+            conn, s->request, s->replaces ? "round.recompute" : "round.create", "round", id,
+            json_pack("{s:O?, s:s?}", "seeker_count", json_object_get(s->result, "seeker_count"),
+                      "replaces", s->replaces));
     if (status == BPA_DB_OK)
         snprintf(s->id, sizeof s->id, "%s", id);
     free(id);
@@ -437,6 +444,11 @@ static enum bpa_db_status commit(struct bpa_db_conn *conn, void *context)
     if (status == BPA_DB_OK)
         status = bpa_db_call(conn, "round_mark_committed", 3,
                              (const char *const[]){c->round, account, outcome_text}, NULL);
+    if (status == BPA_DB_OK)
+        status = bpa_access_audit(conn, c->request, "round.commit", "round", c->round,
+                                  json_pack("{s:I, s:I}", "created",
+                                            (json_int_t)json_array_size(created), "skipped",
+                                            (json_int_t)json_array_size(skipped)));
     free(outcome_text);
     if (status == BPA_DB_OK) {
         c->answer =

@@ -161,6 +161,13 @@ START_TEST(a_round_is_computed_explained_and_committed_once)
     API_EXPECT_ANSWER(
         api_call(&server, coordinator, "POST", fmt("/v1/rounds/%lld/recompute", round), NULL), 409,
         "round_committed");
+    char audited[64];
+    ck_assert(harness_db_value(&db,
+                               fmt("SELECT string_agg(action, ',' ORDER BY id) FROM audit_log"
+                                   " WHERE resource_type = 'round' AND resource_id = '%lld'",
+                                   round),
+                               audited, sizeof audited));
+    ck_assert_str_eq(audited, "round.create,round.commit");
     r = api_call(&server, coordinator, "GET", fmt("/v1/rounds/%lld", round), NULL);
     ck_assert_str_eq(api_text(r.json, "status"), "committed");
     ck_assert_uint_eq(
