@@ -4,7 +4,8 @@
 -- later change to them shows as "stale") and what came out: the pairs,
 -- each with its explanation, and the rest of the result as one document.
 -- Seekers and placements are named by id only; a round is a record of a
--- computation and keeps no personal data of its own.
+-- computation and keeps no personal data of its own; the retention job
+-- deletes it --retain-round-months after it was computed.
 
 CREATE TABLE rounds (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -19,7 +20,7 @@ CREATE TABLE rounds (
     computed_ms integer NOT NULL,
     created_by bigint REFERENCES accounts ON DELETE SET NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
-    recomputed_as bigint REFERENCES rounds,
+    recomputed_as bigint REFERENCES rounds ON DELETE SET NULL,
     committed_at timestamptz,
     committed_by bigint REFERENCES accounts ON DELETE SET NULL,
     commit_result jsonb, -- created and skipped pairs

@@ -24,6 +24,7 @@ const char *const bpa_retention_kind_names[BPA_RETAIN_KIND_COUNT] = {
     [BPA_RETAIN_FINISHED_MATCHES] = "finished_matches",
     [BPA_RETAIN_SEEKER_NOTICES] = "seeker_notices",
     [BPA_RETAIN_INACTIVE_SEEKERS] = "inactive_seekers",
+    [BPA_RETAIN_ROUNDS] = "rounds",
     [BPA_RETAIN_AUDIT] = "audit",
 };
 
@@ -44,6 +45,7 @@ static const struct {
                                      "retention_finished_matches_count"},
     [BPA_RETAIN_SEEKER_NOTICES] = {{NULL}, "retention_seeker_notices_count"},
     [BPA_RETAIN_INACTIVE_SEEKERS] = {{NULL}, "retention_inactive_seekers_count"},
+    [BPA_RETAIN_ROUNDS] = {{"retention_rounds"}, "retention_rounds_count"},
     [BPA_RETAIN_AUDIT] = {{"retention_audit"}, "retention_audit_count"},
 };
 
@@ -73,6 +75,9 @@ static void period_of(const struct bpa_config *c, enum bpa_retention_kind kind, 
     case BPA_RETAIN_SEEKER_NOTICES:
     case BPA_RETAIN_INACTIVE_SEEKERS:
         value = c->retain_inactive_seeker_months;
+        break;
+    case BPA_RETAIN_ROUNDS:
+        value = c->retain_round_months;
         break;
     case BPA_RETAIN_AUDIT:
         value = c->retain_audit_years;
@@ -134,6 +139,12 @@ static void rule_of(const struct bpa_config *c, enum bpa_retention_kind kind, ch
                  "Seekers announced more than %lu days ago and still without "
                  "activity for %lu months are erased.",
                  c->retention_grace_days, c->retain_inactive_seeker_months);
+        break;
+    case BPA_RETAIN_ROUNDS:
+        snprintf(out, size,
+                 "Cohort rounds computed more than %lu months ago are deleted with their "
+                 "pairs; the matches they made stay.",
+                 c->retain_round_months);
         break;
     case BPA_RETAIN_AUDIT:
         snprintf(out, size, "Audit rows older than %lu years are deleted.", c->retain_audit_years);
@@ -438,6 +449,7 @@ enum bpa_db_status bpa_retention_report(struct bpa_db_conn *conn, const struct b
             {"retain-idempotency-days", config->retain_idempotency_days},
             {"retain-link-days", config->retain_link_days},
             {"retain-delivered-body-days", config->retain_delivered_body_days},
+            {"retain-round-months", config->retain_round_months},
             {"retain-audit-years", config->retain_audit_years},
             {"retention-interval-minutes", config->retention_interval_min},
         };

@@ -112,6 +112,12 @@ const struct bpa_db_statement bpa_db_retention_statements[] = {
                                    " AND " ERASURE_DUE " FOR UPDATE"},
     {"retention_inactive_seekers_count", "SELECT count(*) FROM seekers s WHERE " ERASURE_DUE},
 
+    /* $1 months, $2 batch: a round goes with its pairs */
+    {"retention_rounds",
+     COUNTED("DELETE FROM rounds WHERE id = ANY (ARRAY(SELECT id FROM rounds"
+             " WHERE created_at < " MONTHS_AGO " LIMIT $2::int FOR UPDATE SKIP LOCKED))")},
+    {"retention_rounds_count", "SELECT count(*) FROM rounds WHERE created_at < " MONTHS_AGO},
+
     /* The audit trigger lets retention delete in a transaction that says so. */
     {"retention_audit_allow", "SET LOCAL bpa.retention = 'on'"},
     /* $1 years, $2 batch */
