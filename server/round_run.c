@@ -420,11 +420,13 @@ static json_t *pair_json(const struct outcome *o, uint32_t s)
     const struct bpa_placement *placement = placement_at(o, p);
     struct bpa_match_result r;
     bpa_match_evaluate(o->rules, seeker_at(o, s), placement, &r);
-    json_t *pair = json_pack("{s:I, s:I, s:I, s:f}", "seeker_id", (json_int_t)seeker_at(o, s)->id,
+    json_t *pair = json_pack("{s:I, s:I, s:I}", "seeker_id", (json_int_t)seeker_at(o, s)->id,
                              "placement_id", (json_int_t)placement->id, "employer_id",
-                             (json_int_t)o->in->employer_of[o->round->placement_input[p]],
-                             "distance_km", one_decimal(r.distance_km));
+                             (json_int_t)o->in->employer_of[o->round->placement_input[p]]);
     json_object_update_new(pair, bpa_match_json(o->rules, o->in->vocab, placement, &r));
+    /* the distance as the explanation gives it, so that the two agree */
+    json_object_set(pair, "distance_km",
+                    json_object_get(json_object_get(pair, "explanation"), "distance_km"));
     json_object_del(pair, "eligible");
     json_object_del(pair, "excluded_by");
     return pair;

@@ -15,12 +15,14 @@ import "./coordinator-accounts.js";
 import "./coordinator-portals.js";
 import "./coordinator-privacy.js";
 import "./coordinator-retention.js";
+import "./coordinator-rounds.js";
 
 export const navigation = () => [
   ["/overview", t("co.nav.overview")],
   ["/queue", t("co.nav.queue")],
   ["/seekers", t("co.nav.seekers")],
   ["/placements", t("co.nav.placements")],
+  ["/rounds", t("co.nav.rounds")],
   ["/employers", t("co.nav.employers")],
   ["/deliveries", t("co.nav.deliveries")],
   ["/accounts", t("co.nav.accounts")],

@@ -71,5 +71,7 @@ export const messages = {
   "error.database_unavailable": "The server cannot reach its data now. Try again shortly.",
   "error.database_busy": "It is very busy now. Try again shortly.",
   "error.server_busy": "It is very busy now. Try again shortly.",
+  "error.round_committed": "This round has been committed already.",
+  "error.round_superseded": "This round was computed again and superseded: carry on in the new round.",
   "error.schema_not_current": "The server is being updated. Try again shortly.",
 };

@@ -71,5 +71,7 @@ export const messages = {
   "error.database_unavailable": "De server kan nu niet bij de gegevens. Probeer het zo opnieuw.",
   "error.database_busy": "Het is nu erg druk. Probeer het zo opnieuw.",
   "error.server_busy": "Het is nu erg druk. Probeer het zo opnieuw.",
+  "error.round_committed": "Deze ronde is al vastgelegd.",
+  "error.round_superseded": "Deze ronde is opnieuw berekend en vervangen: werk verder in de nieuwe ronde.",
   "error.schema_not_current": "De server wordt bijgewerkt. Probeer het zo opnieuw.",
 };
