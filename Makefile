@@ -11,6 +11,7 @@
 #   make clean    remove build output
 
 CC      ?= cc
+CXX     ?= c++
 PKGS    := libmicrohttpd jansson libsodium libpq libcurl
 STD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes
@@ -19,8 +20,9 @@ INCLUDE := -Iserver -Imatcher -Itests/support -Ibench
 # pkg-config is asked lazily so that `make clean` works before the
 # dependencies are installed.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-# GLPK (the optimal assignment of a round, matcher/round.c) has no pkg-config file.
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lglpk -lpthread -lm
+# libstdc++: matcher/flow.cc, LEMON's network simplex (header-only) for a
+# cohort round's optimal assignment.
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lstdc++ -lpthread -lm
 CHECK_LIBS = $(shell pkg-config --libs check)
 CURL_LIBS  = $(shell pkg-config --libs libcurl)
 
@@ -42,13 +44,16 @@ GEN_PASSWORDS := build/gen/common_passwords.c
 SERVER_SRC := $(sort $(wildcard server/*.c server/db/*.c server/handlers/*.c matcher/*.c)) \
               $(GEN_DOCS) $(GEN_CONSOLE) $(GEN_PASSWORDS)
 SERVER_LIB := $(filter-out server/main.c,$(SERVER_SRC))
+# The one C++ file (a C interface, flow.h), in the daemon and every test.
+CXX_SRC    := matcher/flow.cc
+CXXSTD     := -std=c++17 -Wall -Wextra -Werror -Wshadow -Wno-maybe-uninitialized # (LEMON at -O2)
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC  := $(sort $(wildcard bench/*.c))
 INTEG_SRC  := $(sort $(wildcard tests/integration/*_test.c))
 SUPPORT    := $(sort $(wildcard tests/support/*.c))
 C_FILES    := $(filter-out $(GEN_DOCS) $(GEN_CONSOLE) $(GEN_PASSWORDS),$(SERVER_SRC)) $(UNIT_SRC) $(INTEG_SRC) $(SUPPORT) $(BENCH_SRC) \
               $(wildcard server/*.h server/db/*.h server/handlers/*.h matcher/*.h tests/support/*.h bench/*.h) \
-              $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
+              $(wildcard tests/fuzz/*.c tests/fuzz/*.h) $(CXX_SRC)
 
 REL := build/rel
 SAN := build/san
@@ -74,7 +79,7 @@ $(GEN_CONSOLE): $(CONSOLE_SRC) $(CONSOLE_DEPS)
 $(GEN_PASSWORDS): server/data/common-passwords.txt server/data/build-common-passwords.mjs
 	@node server/data/build-common-passwords.mjs $@
 
-build/bpa-server: $(SERVER_SRC:%.c=$(REL)/%.o)
+build/bpa-server: $(SERVER_SRC:%.c=$(REL)/%.o) $(CXX_SRC:%.cc=$(REL)/%.o)
 	@echo "  LINK $@"
 	$(Q)$(CC) $(REL_FLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -83,6 +88,16 @@ $(REL)/%.o: %.c
 	@echo "  CC   $<"
 	$(Q)$(CC) $(STD) $(WARN) $(REL_FLAGS) $(INCLUDE) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
+$(REL)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	@echo "  CXX  $<"
+	$(Q)$(CXX) $(CXXSTD) $(REL_FLAGS) $(INCLUDE) -MMD -MP -c -o $@ $<
+
+$(SAN)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	@echo "  CXX  $< (sanitized)"
+	$(Q)$(CXX) $(CXXSTD) $(SAN_FLAGS) $(INCLUDE) -MMD -MP -c -o $@ $<
+
 $(SAN)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC   $< (sanitized)"
@@ -90,25 +105,26 @@ $(SAN)/%.o: %.c
 
 # Test binaries, all built with AddressSanitizer and UBSan; the integration
 # tests run the sanitized daemon too.
-$(SAN)/bpa-server: $(SERVER_SRC:%.c=$(SAN)/%.o)
+$(SAN)/bpa-server: $(SERVER_SRC:%.c=$(SAN)/%.o) $(CXX_SRC:%.cc=$(SAN)/%.o)
 	@echo "  LINK $@"
 	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(SAN)/unit-tests: $(UNIT_SRC:%.c=$(SAN)/%.o) $(SERVER_LIB:%.c=$(SAN)/%.o)
+$(SAN)/unit-tests: $(UNIT_SRC:%.c=$(SAN)/%.o) $(SERVER_LIB:%.c=$(SAN)/%.o) $(CXX_SRC:%.cc=$(SAN)/%.o)
 	@echo "  LINK $@"
 	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
 INTEG_BINS := $(INTEG_SRC:tests/integration/%.c=$(SAN)/integration/%)
 $(SAN)/integration/%: $(SAN)/tests/integration/%.o $(SUPPORT:%.c=$(SAN)/%.o) \
-                      $(SERVER_LIB:%.c=$(SAN)/%.o)
+                      $(SERVER_LIB:%.c=$(SAN)/%.o) $(CXX_SRC:%.cc=$(SAN)/%.o)
 	@mkdir -p $(dir $@)
 	@echo "  LINK $@"
 	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS) $(CURL_LIBS)
 
-# The benchmarks: optimised like the release build, not sanitized.
-build/bench: $(BENCH_SRC:%.c=$(REL)/%.o) $(SERVER_LIB:%.c=$(REL)/%.o)
+# The benchmarks: optimised like the release build, not sanitized; GLPK for
+# the comparison of solvers that chose LEMON (bench/round_bench.c).
+build/bench: $(BENCH_SRC:%.c=$(REL)/%.o) $(SERVER_LIB:%.c=$(REL)/%.o) $(CXX_SRC:%.cc=$(REL)/%.o)
 	@echo "  LINK $@"
-	$(Q)$(CC) $(REL_FLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS)
+	$(Q)$(CC) $(REL_FLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) -lglpk
 
 deps:
 	@scripts/install-deps.sh

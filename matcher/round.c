@@ -2,7 +2,8 @@
  * min-cost flow over the eligible pairs. See round.h. */
 #include "round.h"
 
-#include <glpk.h>
+#include "flow.h"
+
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -287,92 +288,131 @@ size_t bpa_round_blocking_pairs(const struct bpa_round *round, const uint32_t *a
  *
  * Seekers supply one unit each; it flows to the sink either straight (left
  * unassigned, cost 0) or through one placement (cost -score), and each
- * placement passes on at most its free places. GLPK's out-of-kilter
- * algorithm solves it (its RELAX-IV is disabled in Debian's build, for its
- * licence). Only each seeker's best pairs are given to the solver at first;
- * the node potentials of its answer then price every pair left out, and any
- * that could lower the cost is added before solving again. When none can,
- * the answer is optimal over all pairs (LP duality), found on a network far
- * smaller than all of them. */
+ * placement passes on at most its free places. LEMON's network simplex
+ * solves it (flow.h). Only each seeker's best pairs are given to the solver
+ * at first; the node potentials of its answer then price every pair left
+ * out, and any that could lower the cost is added before solving again.
+ * When none can, the answer is optimal over all pairs (LP duality), found
+ * on a network far smaller than all of them. */
 
-struct arc_data {
-    double cap, cost, flow;
-};
-struct vertex_data {
-    double supply, potential;
-};
+#define FIRST_PASS_PAIRS 8 /* per seeker, in the first solve (bench/README.md) */
 
-#define FIRST_PASS_PAIRS 8 /* per seeker; measured in bench/README.md */
+struct network {
+    size_t nodes, count, room;
+    struct bpa_flow_arc *arcs; /* to the sink: seekers', then placements'; then pairs */
+    int64_t *supply, *flow, *potential;
+    int64_t per_point;
+};
 
 /* The cost of a pair: its score first, then one unit for being placed at
  * all, so that among equal totals the solver places more seekers. */
-static double arc_cost(uint64_t key, double per_point)
+static int64_t arc_cost(const struct network *net, uint64_t key)
 {
-    return -(bpa_round_key_score(key) * per_point + 1);
+    return -(bpa_round_key_score(key) * net->per_point + 1);
 }
 
-static void add_arc(glp_graph *graph, int from, int to, double cap, double cost)
+static int add_arc(struct network *net, uint32_t tail, uint32_t head, int64_t cost,
+                   int64_t capacity)
 {
-    glp_arc *arc = glp_add_arc(graph, from, to);
-    struct arc_data *data = arc->data;
-    *data = (struct arc_data){.cap = cap, .cost = cost};
+    if (net->count == net->room) {
+        size_t wanted = net->room * 2 + 1024;
+        struct bpa_flow_arc *grown = realloc(net->arcs, wanted * sizeof *grown);
+        int64_t *flow = realloc(net->flow, wanted * sizeof *flow);
+        if (grown)
+            net->arcs = grown;
+        if (flow)
+            net->flow = flow;
+        if (!grown || !flow)
+            return -1;
+        net->room = wanted;
+    }
+    net->arcs[net->count++] =
+        (struct bpa_flow_arc){.tail = tail, .head = head, .cost = cost, .capacity = capacity};
+    return 0;
 }
 
-static double potential(const glp_graph *graph, int vertex)
+/* Gives the solver the pair of seeker s at keys[e]. */
+static int give(struct network *net, const struct bpa_round *round, uint8_t *given, uint32_t s,
+                size_t e)
 {
-    return ((const struct vertex_data *)graph->v[vertex]->data)->potential;
+    uint64_t key = round->keys[e];
+    given[e] = 1;
+    return add_arc(net, s, (uint32_t)round->seeker_count + bpa_round_key_other(key),
+                   arc_cost(net, key), 1);
 }
 
-/* The reduced cost of an arc under the potentials (the duals of the
- * vertices' flow balance): cost - pi(tail) + pi(head). */
-static double reduced_cost(const glp_graph *graph, int tail, int head, double cost)
+static int64_t reduced_cost(const struct network *net, uint32_t tail, uint32_t head, int64_t cost)
 {
-    return cost - potential(graph, tail) + potential(graph, head);
+    return cost + net->potential[tail] - net->potential[head];
 }
 
 /* Whether the answer and its potentials meet complementary slackness on
  * every arc given: the proof that pricing the others is sound. */
-static bool potentials_prove(const glp_graph *graph)
+static bool potentials_prove(const struct network *net)
 {
-    for (int v = 1; v <= graph->nv; v++)
-        for (const glp_arc *arc = graph->v[v]->out; arc; arc = arc->t_next) {
-            const struct arc_data *data = arc->data;
-            double rc = reduced_cost(graph, v, arc->head->i, data->cost);
-            if ((data->flow < data->cap - 0.5 && rc < -0.5) || (data->flow > 0.5 && rc > 0.5))
-                return false;
-        }
+    for (size_t a = 0; a < net->count; a++) {
+        const struct bpa_flow_arc *arc = &net->arcs[a];
+        int64_t rc = reduced_cost(net, arc->tail, arc->head, arc->cost);
+        if ((net->flow[a] < arc->capacity && rc < 0) || (net->flow[a] > 0 && rc > 0))
+            return false;
+    }
     return true;
 }
 
-/* Gives the solver seeker s's pairs up to and including `until`. */
-static size_t give_until(glp_graph *graph, const struct bpa_round *round, size_t *given, size_t s,
-                         size_t until, double per_point)
+static void network_free(struct network *net)
 {
-    size_t added = 0, n = round->seeker_count;
-    for (; given[s] <= until && given[s] < round->first[s + 1]; given[s]++, added++)
-        add_arc(graph, (int)s + 1, (int)(n + bpa_round_key_other(round->keys[given[s]]) + 1), 1,
-                arc_cost(round->keys[given[s]], per_point));
-    return added;
+    free(net->arcs);
+    free(net->supply);
+    free(net->flow);
+    free(net->potential);
 }
 
-static glp_graph *network(const struct bpa_round *round, size_t *given, double per_point)
+/* The network with each seeker's first pairs; 0, or -1 when out of memory. */
+static int network_start(struct network *net, const struct bpa_round *round, uint8_t *given)
 {
-    size_t n = round->seeker_count, m = round->placement_count;
-    glp_graph *graph = glp_create_graph(sizeof(struct vertex_data), sizeof(struct arc_data));
-    int sink = (int)(n + m + 1);
-    glp_add_vertices(graph, sink);
-    for (int v = 1; v <= sink; v++) {
-        struct vertex_data *data = graph->v[v]->data;
-        data->supply = v <= (int)n ? 1 : v == sink ? -(double)n : 0;
-    }
-    for (size_t s = 0; s < n; s++) {
-        add_arc(graph, (int)s + 1, sink, 1, 0);
-        given[s] = round->first[s];
-        give_until(graph, round, given, s, round->first[s] + FIRST_PASS_PAIRS - 1, per_point);
-    }
-    for (size_t p = 0; p < m; p++)
-        add_arc(graph, (int)(n + p + 1), sink, round->free_places[p], 0);
-    return graph;
+    uint32_t n = (uint32_t)round->seeker_count, m = (uint32_t)round->placement_count;
+    uint32_t sink = n + m;
+    net->nodes = (size_t)sink + 1;
+    net->per_point = (int64_t)n + 1;
+    net->supply = calloc(net->nodes, sizeof *net->supply);
+    net->potential = calloc(net->nodes, sizeof *net->potential);
+    if (!net->supply || !net->potential)
+        return -1;
+    for (uint32_t s = 0; s < n; s++)
+        net->supply[s] = 1;
+    net->supply[sink] = -(int64_t)n;
+    for (uint32_t s = 0; s < n; s++)
+        if (add_arc(net, s, sink, 0, 1) != 0)
+            return -1;
+    for (uint32_t p = 0; p < m; p++)
+        if (add_arc(net, n + p, sink, 0, round->free_places[p]) != 0)
+            return -1;
+    for (uint32_t s = 0; s < n; s++)
+        for (size_t e = round->first[s];
+             e < round->first[s + 1] && e < round->first[s] + FIRST_PASS_PAIRS; e++)
+            if (give(net, round, given, s, e) != 0)
+                return -1;
+    return 0;
+}
+
+/* Prices the pairs left out and gives those that could lower the cost (or
+ * all of them): how many, or -1 when out of memory. */
+static long price_the_rest(struct network *net, const struct bpa_round *round, uint8_t *given,
+                           bool give_all)
+{
+    long added = 0;
+    uint32_t n = (uint32_t)round->seeker_count;
+    for (uint32_t s = 0; s < n; s++)
+        for (size_t e = round->first[s]; e < round->first[s + 1]; e++) {
+            uint64_t key = round->keys[e];
+            if (given[e] || (!give_all && reduced_cost(net, s, n + bpa_round_key_other(key),
+                                                       arc_cost(net, key)) >= 0))
+                continue;
+            if (give(net, round, given, s, e) != 0)
+                return -1;
+            added++;
+        }
+    return added;
 }
 
 int bpa_round_optimal(const struct bpa_round *round, uint32_t *assigned,
@@ -384,58 +424,32 @@ int bpa_round_optimal(const struct bpa_round *round, uint32_t *assigned,
         assigned[s] = BPA_ROUND_NONE;
     if (n == 0 || round->edge_count == 0)
         return 0;
-    /* integral costs within the solver's range: 101 * per_point < 2^31 / 4 */
-    if (n + m + 1 > INT_MAX / 2 || n > 5000000)
+    if (n + m + 1 > INT32_MAX / 2)
         return -1;
-    double per_point = (double)n + 1;
-    size_t *given = malloc(n * sizeof *given); /* seeker s's pairs [first, given) are in */
-    if (!given)
-        return -1;
-    glp_term_out(GLP_OFF);
-    glp_graph *graph = network(round, given, per_point);
-    int rc = 0;
-    for (;;) {
+    struct network net = {0};
+    uint8_t *given = calloc(round->edge_count, 1); /* per pair: in the network */
+    int rc = given && network_start(&net, round, given) == 0 ? 0 : -1;
+    while (rc == 0) {
         stats->passes++;
-        stats->arcs_solved = (size_t)graph->na - n - m;
-        int status = glp_mincost_okalg(
-            graph, offsetof(struct vertex_data, supply), -1, offsetof(struct arc_data, cap),
-            offsetof(struct arc_data, cost), NULL, offsetof(struct arc_data, flow),
-            offsetof(struct vertex_data, potential));
-        if (status != 0) {
-            stats->glpk_status = status;
+        stats->arcs_solved = net.count - n - m;
+        if (bpa_flow_solve(net.nodes, net.supply, net.arcs, net.count, net.flow, net.potential) !=
+            0) {
+            stats->solver_failed = true;
             rc = -1;
             break;
         }
-        size_t added = 0;
-        if (!potentials_prove(graph)) { /* then trust nothing: give every pair */
-            stats->prices_disagreed = true;
-            for (size_t s = 0; s < n; s++)
-                added += give_until(graph, round, given, s, SIZE_MAX - 1, per_point);
-        }
-        /* price the pairs left out; give those that could lower the cost,
-         * with the seeker's better ones, so that what is given stays a
-         * prefix of each seeker's list */
-        for (size_t s = 0; s < n; s++)
-            for (size_t e = given[s]; e < round->first[s + 1]; e++) {
-                int head = (int)(n + bpa_round_key_other(round->keys[e]) + 1);
-                if (reduced_cost(graph, (int)s + 1, head, arc_cost(round->keys[e], per_point)) <
-                    -0.5)
-                    added += give_until(graph, round, given, s, e, per_point);
-            }
-        if (added == 0)
+        bool proven = potentials_prove(&net);
+        stats->prices_disagreed |= !proven; /* then trust nothing: give every pair */
+        long added = price_the_rest(&net, round, given, !proven);
+        if (added < 0)
+            rc = -1;
+        if (added <= 0)
             break;
     }
-    int sink = (int)(n + m + 1);
-    for (size_t s = 0; rc == 0 && s < n; s++)
-        for (glp_arc *arc = graph->v[s + 1]->out; arc; arc = arc->t_next) {
-            const struct arc_data *data = arc->data;
-            if (arc->head->i != sink && data->flow > 0.5)
-                assigned[s] = (uint32_t)(arc->head->i - (int)n - 1);
-        }
-    glp_delete_graph(graph);
-    /* GLPK keeps an environment per thread until freed: the daemon's
-     * workers live long and solve rarely */
-    glp_free_env();
+    for (size_t a = n + m; rc == 0 && a < net.count; a++)
+        if (net.flow[a] > 0)
+            assigned[net.arcs[a].tail] = net.arcs[a].head - (uint32_t)n;
+    network_free(&net);
     free(given);
     return rc;
 }

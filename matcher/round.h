@@ -1,6 +1,7 @@
 /* Cohort rounds: placing a group of seekers over a set of placements at
  * once, each placement taking up to its free places and each seeker at most
- * one. Pure: no I/O; GLPK solves the optimal assignment.
+ * one. Pure: no I/O; LEMON's network simplex (flow.h) solves the optimal
+ * assignment.
  *
  * Three steps. bpa_round_score() scores every pair once and keeps the
  * eligible ones (hard filters pass, score >= min_score) as preference keys.
@@ -82,15 +83,14 @@ int bpa_round_stable(const struct bpa_round *round, uint32_t *assigned);
 struct bpa_round_solver_stats {
     unsigned passes;       /* solves of a growing subset of the pairs */
     size_t arcs_solved;    /* pairs in the last solve */
-    int glpk_status;       /* 0, or GLPK's code when it failed */
+    bool solver_failed;    /* the flow could not be solved (out of memory) */
     bool prices_disagreed; /* the pricing check failed, so every pair was given */
 };
 
 /* The greatest total score subject to the free places, then the most
- * seekers placed (a min-cost flow: GLPK's out-of-kilter algorithm on each
- * seeker's best pairs, grown until the duals prove no other pair could
- * raise the total). 0, or -1 when the solver failed or
- * memory ran out (stats->glpk_status says which). */
+ * seekers placed (a min-cost flow on each seeker's best pairs, grown until
+ * the duals prove no other pair could raise the total). 0, or -1 when the
+ * solver failed or memory ran out. */
 int bpa_round_optimal(const struct bpa_round *round, uint32_t *assigned,
                       struct bpa_round_solver_stats *stats);
 

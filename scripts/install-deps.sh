@@ -5,10 +5,11 @@
 set -euo pipefail
 
 packages=(
-    gcc make pkg-config clang-format util-linux unzip
+    gcc g++ make pkg-config clang-format util-linux unzip
     libmicrohttpd-dev libjansson-dev libsodium-dev libpq-dev libcurl4-openssl-dev
     check
-    libglpk-dev # the optimal assignment of a cohort round (matcher/round.c)
+    liblemon-dev # a cohort round's optimal assignment (matcher/flow.cc), header-only
+    libglpk-dev  # make bench: GLPK's solvers, compared with LEMON's (bench/round_bench.c)
     postgresql-15 postgresql-client-15
     nodejs npm
     clang libclang-rt-dev # libFuzzer, for the fuzzing harnesses (tests/fuzz)
