@@ -144,9 +144,9 @@ struct bpa_rank_options {
     double within_km;    /* 0: no extra distance limit */
 };
 
-/* False only when a cheap test (open, a box around the seeker's travel
- * limit, dates, language) shows the pair fails a hard filter: a prefilter
- * that never drops an eligible pair. */
+/* False only when a cheap test (open, dates, language, essential skills, a
+ * box around the seeker's travel limit) shows the pair fails a hard
+ * filter: a prefilter that never drops an eligible pair. */
 bool bpa_match_may_fit(const struct bpa_match_rules *rules, const struct bpa_seeker *seeker,
                        const struct bpa_placement *placement);
 

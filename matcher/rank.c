@@ -86,13 +86,29 @@ static bool dates_fit(const struct bpa_match_rules *rules, const struct bpa_seek
            s->available_until >= p->end;
 }
 
+/* Whether the seeker has every essential skill: a merge of two sorted lists,
+ * cheaper than the distance, and in a crowded region the filter that
+ * rejects most pairs. */
+static bool has_essentials(const struct bpa_seeker *s, const struct bpa_placement *p)
+{
+    unsigned j = 0;
+    for (unsigned i = 0; i < p->required_count; i++) {
+        if (!p->required[i].essential)
+            continue;
+        while (j < s->skill_count && s->skills[j].skill < p->required[i].skill)
+            j++;
+        if (j == s->skill_count || s->skills[j].skill != p->required[i].skill)
+            return false;
+    }
+    return true;
+}
+
 bool bpa_match_may_fit(const struct bpa_match_rules *rules, const struct bpa_seeker *seeker,
                        const struct bpa_placement *placement)
 {
-    return placement->open &&
-           in_box(seeker->lat, seeker->lon, placement->lat, placement->lon,
-                  seeker->max_travel_km) &&
-           dates_fit(rules, seeker, placement) && seeker->dutch_level >= placement->min_dutch_level;
+    return placement->open && dates_fit(rules, seeker, placement) &&
+           seeker->dutch_level >= placement->min_dutch_level && has_essentials(seeker, placement) &&
+           in_box(seeker->lat, seeker->lon, placement->lat, placement->lon, seeker->max_travel_km);
 }
 
 static void consider(const struct bpa_match_rules *rules, const struct bpa_seeker *s,
