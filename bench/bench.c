@@ -3,17 +3,22 @@
  *   - ranking 10k, 100k and 1M placements for one seeker, and 100k and 400k
  *     seekers for one placement, in memory (median and p99 over many);
  *   - the index's memory per item;
+ *   - cohort rounds (round_bench.c): scoring, stable and optimal at
+ *     10k x 1k and 50k x 5k in one region, and GLPK's solvers compared;
  *   - with --database-url: loading the daemon's index from PostgreSQL at
  *     100k placements, the same top-50 written as one SQL query, and
  *     GET /v1/seekers/{id}/matches through a running bpa-server.
  *
- *   bench [--database-url URL] [--quick]
+ *   bench [--database-url URL] [--quick] [--rounds]
+ * --rounds runs the cohort rounds alone. (--round-peak SEEKERS PLACEMENTS
+ * OPTIMAL is the separate run round_bench.c starts for peak memory.)
  * Prints a Markdown report on stdout; progress on stderr. */
 #include "index.h"
 #include "load.h"
 #include "log.h"
 #include "match_index.h"
 #include "matcher.h"
+#include "round_bench.h"
 #include "world.h"
 
 #include <curl/curl.h>
@@ -491,13 +496,20 @@ static void http_rankings(const char *url, size_t queries, struct http_figures *
 int main(int argc, char **argv)
 {
     const char *url = NULL;
-    bool quick = false;
+    bool quick = false, rounds_only = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--database-url") && i + 1 < argc)
             url = argv[++i];
         else if (!strcmp(argv[i], "--quick"))
             quick = true;
+        else if (!strcmp(argv[i], "--rounds"))
+            rounds_only = true;
+        else if (!strcmp(argv[i], "--round-peak") && i + 3 < argc)
+            return bench_rounds_peak(GEONAMES, strtoul(argv[i + 1], NULL, 10),
+                                     strtoul(argv[i + 2], NULL, 10), atoi(argv[i + 3])) != 0;
     }
+    if (rounds_only)
+        return bench_rounds(GEONAMES, quick) != 0;
     struct bench_world world;
     if (bench_world_init(&world, GEONAMES, ESCO_SKILLS, 20261127) != 0) {
         fprintf(stderr, "bench: cannot read %s (the shared data folder beside the project)\n",
@@ -516,6 +528,10 @@ int main(int argc, char **argv)
     if (!quick)
         rank_seekers_for_placements(&world, 400000, 200);
     fflush(stdout);
+    if (bench_rounds(GEONAMES, quick) != 0) {
+        fprintf(stderr, "bench: the cohort rounds failed\n");
+        return 1;
+    }
 
     if (url) {
         db = PQconnectdb(url);

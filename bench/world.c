@@ -62,6 +62,28 @@ void bench_world_free(struct bench_world *world)
     free(world->places);
 }
 
+#define RAD(d) ((d)*M_PI / 180.0)
+
+static bool within(const struct bench_place *at, double lat, double lon, double km)
+{
+    return bpa_match_distance_km(RAD(lat), RAD(lon), RAD(at->lat), RAD(at->lon)) <= km;
+}
+
+size_t bench_world_restrict(struct bench_world *world, double lat, double lon, double km)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < world->place_count; i++)
+        kept += within(&world->places[i], lat, lon, km);
+    if (kept == 0)
+        return 0;
+    kept = 0;
+    for (size_t i = 0; i < world->place_count; i++)
+        if (within(&world->places[i], lat, lon, km))
+            world->places[kept++] = world->places[i];
+    world->place_count = kept;
+    return kept;
+}
+
 /* Skewed skill ids: a few common skills, a long tail, as real profiles have. */
 static uint32_t skill(struct bench_world *w)
 {
@@ -104,8 +126,6 @@ static const struct bench_place *somewhere(struct bench_world *w)
 {
     return &w->places[next(w) % w->place_count];
 }
-
-#define RAD(d) ((d)*M_PI / 180.0)
 
 void bench_placement(struct bench_world *w, int64_t id, struct bpa_placement *p,
                      struct bpa_required_skill *required, uint32_t *taught, int *pc4)

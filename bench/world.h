@@ -28,6 +28,11 @@ int bench_world_init(struct bench_world *world, const char *geonames_tsv, unsign
                      uint64_t seed);
 void bench_world_free(struct bench_world *world);
 
+/* Keeps only the postcodes whose centroid lies within `km` of (lat, lon),
+ * in degrees: a world in one region, where most pairs are within travel
+ * distance. Returns how many are left (0 leaves the world unchanged). */
+size_t bench_world_restrict(struct bench_world *world, double lat, double lon, double km);
+
 /* Fills `p` (arrays in `required`, `taught`: room for 8 each) with a
  * placement at a random postcode; `pc4` receives its postcode. */
 void bench_placement(struct bench_world *world, int64_t id, struct bpa_placement *p,
