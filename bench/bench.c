@@ -19,6 +19,7 @@
 #include "match_index.h"
 #include "matcher.h"
 #include "round_bench.h"
+#include "timing.h"
 #include "world.h"
 
 #include <curl/curl.h>
@@ -36,28 +37,6 @@
 #define GEONAMES    "../shared/data/postcodes/geonames_NL.tsv"
 #define ESCO_SKILLS 13896 /* skills_en.csv of ESCO v1.1.1 */
 #define LIMIT       50
-
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int by_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Median and p99 of `n` samples (sorted in place). */
-static void summarise(double *samples, size_t n, double *median, double *p99)
-{
-    qsort(samples, n, sizeof *samples, by_double);
-    *median = samples[n / 2];
-    size_t at = (size_t)ceil(0.99 * (double)n) - 1;
-    *p99 = samples[at < n ? at : n - 1];
-}
 
 static void progress(const char *format, ...) __attribute__((format(printf, 1, 2)));
 static void progress(const char *format, ...)
@@ -102,9 +81,9 @@ static void rank_placements_for_seekers(struct bench_world *world, size_t count,
     struct bpa_match_rules rules;
     bpa_match_rules_default(&rules);
     struct bpa_placement_index index = {0};
-    double started = now_ms();
+    double started = bench_now_ms();
     fill_placements(world, &index, count);
-    progress("%zu placements generated and indexed in %.0f ms", count, now_ms() - started);
+    progress("%zu placements generated and indexed in %.0f ms", count, bench_now_ms() - started);
     double *times = malloc(queries * sizeof *times);
     struct bpa_ranked ranked[LIMIT];
     struct bpa_rank_options options = {.limit = LIMIT};
@@ -115,12 +94,12 @@ static void rank_placements_for_seekers(struct bench_world *world, size_t count,
     for (size_t q = 0; q < queries; q++) {
         struct bpa_seeker s;
         bench_seeker(world, 1, &s, skills, goals, &pc4);
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         results += bpa_rank_placements(&rules, &s, index.items, index.count, &options, ranked);
-        times[q] = now_ms() - t0;
+        times[q] = bench_now_ms() - t0;
     }
     double median, p99;
-    summarise(times, queries, &median, &p99);
+    median = bench_median(times, queries, &p99);
     printf("| placements for one seeker | %zu | %.3f | %.3f | %.1f | %zu |\n", count, median, p99,
            (double)results / (double)queries, index.bytes / index.count);
     free(times);
@@ -144,12 +123,12 @@ static void rank_seekers_for_placements(struct bench_world *world, size_t count,
         struct bpa_placement p;
         bench_placement(world, 1, &p, required, taught, &pc4);
         p.open = true;
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         results += bpa_rank_seekers(&rules, &p, index.items, index.count, &options, ranked);
-        times[q] = now_ms() - t0;
+        times[q] = bench_now_ms() - t0;
     }
     double median, p99;
-    summarise(times, queries, &median, &p99);
+    median = bench_median(times, queries, &p99);
     printf("| seekers for one placement | %zu | %.3f | %.3f | %.1f | %zu |\n", count, median, p99,
            (double)results / (double)queries, index.bytes / index.count);
     free(times);
@@ -370,16 +349,16 @@ static void sql_rankings(size_t queries, double *median, double *p99)
         char id[24];
         snprintf(id, sizeof id, "%lld", atoll(first) + (long long)q);
         const char *params[] = {id};
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         PGresult *r = PQexecPrepared(db, "rank", 1, params, NULL, NULL, 0);
-        times[q] = now_ms() - t0;
+        times[q] = bench_now_ms() - t0;
         if (PQresultStatus(r) != PGRES_TUPLES_OK) {
             fprintf(stderr, "bench: SQL ranking: %s", PQresultErrorMessage(r));
             exit(1);
         }
         PQclear(r);
     }
-    summarise(times, queries, median, p99);
+    *median = bench_median(times, queries, p99);
     free(times);
     free(first);
 }
@@ -460,15 +439,15 @@ static void http_rankings(const char *url, size_t queries, struct http_figures *
         char path[128];
         snprintf(path, sizeof path, "http://127.0.0.1:18999/v1/seekers/%lld/matches?limit=50",
                  atoll(first) + (long long)(q % 200));
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         long status = http(curl, path, token, NULL, NULL);
-        times[q] = now_ms() - t0;
+        times[q] = bench_now_ms() - t0;
         if (status != 200) {
             fprintf(stderr, "bench: GET %s answered %ld\n", path, status);
             exit(1);
         }
     }
-    summarise(times, queries, &figures->median, &figures->p99);
+    figures->median = bench_median(times, queries, &figures->p99);
     free(times);
 
     /* The same requests from 8 clients: the peak, then half of it. */
@@ -551,16 +530,17 @@ int main(int argc, char **argv)
         PQclear(r);
         world.vocabulary = (unsigned)vocabulary;
         size_t placements = quick ? 10000 : 100000;
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         fill_database(&world, uris, placements, 1000);
-        progress("%zu placements and 1000 seekers written in %.0f ms", placements, now_ms() - t0);
+        progress("%zu placements and 1000 seekers written in %.0f ms", placements,
+                 bench_now_ms() - t0);
 
         struct bpa_db_pool *pool = bpa_db_pool_new(url, 2);
         static struct bpa_match_index index;
-        t0 = now_ms();
+        t0 = bench_now_ms();
         if (bpa_match_index_start(&index, url, pool) != 0)
             return 1;
-        double load = now_ms() - t0;
+        double load = bench_now_ms() - t0;
         size_t loaded = index.placements.count;
         bpa_match_index_stop(&index);
         bpa_db_pool_free(pool);

@@ -7,6 +7,7 @@
 
 #include "flow.h"
 #include "round.h"
+#include "timing.h"
 #include "world.h"
 
 #include <glpk.h>
@@ -34,25 +35,6 @@
 /* The generator's room per item (world.h). */
 #define SEEKER_SKILLS    10
 #define PLACEMENT_SKILLS 8
-
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int by_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *samples, size_t n)
-{
-    qsort(samples, n, sizeof *samples, by_double);
-    return samples[n / 2];
-}
 
 /* --- what this GLPK can do --- */
 
@@ -276,15 +258,15 @@ static int run_round(const struct bpa_round_input *input, bool with_optimal,
                      struct bpa_round *round, uint32_t *stable, uint32_t *optimal,
                      struct bpa_round_solver_stats *stats, double ms[4])
 {
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     if (bpa_round_score(input, round) != 0)
         return -1;
-    double t1 = now_ms();
+    double t1 = bench_now_ms();
     int rc = bpa_round_stable(round, stable);
-    double t2 = now_ms();
+    double t2 = bench_now_ms();
     if (with_optimal)
         rc |= bpa_round_optimal(round, optimal, stats);
-    double t3 = now_ms();
+    double t3 = bench_now_ms();
     ms[0] = t1 - t0;
     ms[1] = t2 - t1;
     ms[2] = t3 - t2;
@@ -344,11 +326,11 @@ static int time_rounds(const struct cohort *c, size_t runs, struct round_figures
         bpa_round_free(&round);
     }
     if (rc == 0) {
-        f->score_ms = median(ms[0], f->runs);
-        f->stable_ms = median(ms[1], f->runs);
+        f->score_ms = bench_median(ms[0], f->runs, NULL);
+        f->stable_ms = bench_median(ms[1], f->runs, NULL);
         if (f->optimal_runs) {
-            f->optimal_ms = median(ms[2], f->optimal_runs);
-            f->whole_ms = median(ms[3], f->optimal_runs);
+            f->optimal_ms = bench_median(ms[2], f->optimal_runs, NULL);
+            f->whole_ms = bench_median(ms[3], f->optimal_runs, NULL);
         }
     }
     free(stable);
@@ -628,12 +610,12 @@ static double time_solver(glp_graph *g, const struct bpa_round *round, size_t pe
     double ms[9];
     size_t done = 0;
     while (done < runs && done < 9 && (done == 0 || ms[0] < 5000)) {
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         if (solve(g, round, per_seeker, solver, total, placed) != 0)
             return -1;
-        ms[done++] = now_ms() - t0;
+        ms[done++] = bench_now_ms() - t0;
     }
-    return median(ms, done);
+    return bench_median(ms, done, NULL);
 }
 
 static void skipped_row(const char *name, const char *why)
@@ -670,9 +652,9 @@ static int compare_solvers(const char *geonames, size_t seekers, size_t placemen
         cohort_free(&c);
         return -1;
     }
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     glp_graph *plain = full_network(&round, per_seeker, 1);
-    double build_ms = now_ms() - t0;
+    double build_ms = bench_now_ms() - t0;
     glp_graph *weighed = full_network(&round, per_seeker, (double)seekers + 1);
     printf("\n%zu seekers x %zu placements, %zu places, %zu eligible pairs; ", seekers, placements,
            c.places, round.edge_count);

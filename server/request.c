@@ -172,6 +172,27 @@ int bpa_reply_page(struct bpa_request *request, json_t *items, const struct bpa_
                           json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
 }
 
+int bpa_reply_listed(struct bpa_request *request, const char *statement)
+{
+    json_t *details = json_array();
+    struct bpa_page page;
+    bpa_page_parse(request, true, &page, details);
+    int rc;
+    if (json_array_size(details)) {
+        rc = bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, json_incref(details));
+    } else {
+        char *items = NULL;
+        enum bpa_db_status status = bpa_db_call(
+            request->db, statement, 2, (const char *const[]){page.after, page.limit}, &items);
+        rc = status == BPA_DB_OK ? bpa_reply_page(request, json_loads(items, 0, NULL), &page, "id")
+                                 : bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
+        free(items);
+    }
+    bpa_page_free(&page);
+    json_decref(details);
+    return rc;
+}
+
 char *bpa_like_escape(const char *text)
 {
     char *out = malloc(strlen(text) * 2 + 1);

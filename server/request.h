@@ -71,6 +71,11 @@ void bpa_page_free(struct bpa_page *page);
 int bpa_reply_page(struct bpa_request *request, json_t *items, const struct bpa_page *page,
                    const char *key);
 
+/* A list without filters: the page the query asks for (a 422 for a bad
+ * cursor or limit), from `statement`, which takes the cursor's key and the
+ * limit and answers a JSON array ordered by "id". */
+int bpa_reply_listed(struct bpa_request *request, const char *statement);
+
 /* `text` with LIKE's special characters escaped (malloc'd). */
 char *bpa_like_escape(const char *text);
 

@@ -63,24 +63,7 @@ static int reply_name_taken(struct bpa_request *request, const char *name)
 /* GET /v1/portals?cursor=&limit= */
 int bpa_handle_portal_list(struct bpa_request *request)
 {
-    json_t *details = json_array();
-    struct bpa_page page;
-    bpa_page_parse(request, true, &page, details);
-    int rc;
-    if (json_array_size(details)) {
-        rc = bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, json_incref(details));
-    } else {
-        const char *params[] = {page.after, page.limit};
-        char *items = NULL;
-        enum bpa_db_status status =
-            bpa_db_call(request->db, "admin_portal_list", 2, params, &items);
-        rc = status == BPA_DB_OK ? bpa_reply_page(request, json_loads(items, 0, NULL), &page, "id")
-                                 : bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
-        free(items);
-    }
-    bpa_page_free(&page);
-    json_decref(details);
-    return rc;
+    return bpa_reply_listed(request, "admin_portal_list");
 }
 
 /* GET /v1/portals/{id} */

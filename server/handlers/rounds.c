@@ -280,24 +280,7 @@ int bpa_handle_round_get(struct bpa_request *request)
 /* GET /v1/rounds: newest first */
 int bpa_handle_round_list(struct bpa_request *request)
 {
-    json_t *details = json_array();
-    struct bpa_page page;
-    bpa_page_parse(request, true, &page, details);
-    int rc;
-    if (json_array_size(details)) {
-        rc = bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, json_incref(details));
-    } else {
-        enum bpa_db_status status;
-        json_t *items = call_json(request->db, "round_list", 2,
-                                  (const char *const[]){page.after, page.limit}, &status);
-        rc = status == BPA_DB_OK ? bpa_reply_page(request, items, &page, "id")
-                                 : bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
-        if (status != BPA_DB_OK)
-            json_decref(items);
-    }
-    bpa_page_free(&page);
-    json_decref(details);
-    return rc;
+    return bpa_reply_listed(request, "round_list");
 }
 
 /* --- dropping a pair --- */
