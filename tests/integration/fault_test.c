@@ -161,9 +161,18 @@ static int compare_event(const void *a, const void *b)
     return strcmp(a, b);
 }
 
+/* Sorts `e` for events_count (an empty one has no array to pass qsort). */
+static void events_sort(struct events *e)
+{
+    if (e->n)
+        qsort(e->v, e->n, sizeof e->v[0], compare_event);
+}
+
 /* How often `id` occurs in `e`, which is sorted. */
 static size_t events_count(const struct events *e, const char *id)
 {
+    if (e->n == 0)
+        return 0;
     char key[40];
     snprintf(key, sizeof key, "%s", id);
     char(*hit)[40] = bsearch(key, e->v, e->n, sizeof e->v[0], compare_event);
@@ -448,9 +457,9 @@ START_TEST(kill_9_under_write_load_loses_no_acknowledged_write)
     struct events queued = {.lock = PTHREAD_MUTEX_INITIALIZER};
     query_rows("SELECT event_id FROM notifications WHERE channel = 'webhook'", events_add, &queued);
     pthread_mutex_lock(&received.lock);
-    qsort(received.v, received.n, sizeof received.v[0], compare_event);
-    qsort(claimed_at_kill.v, claimed_at_kill.n, sizeof claimed_at_kill.v[0], compare_event);
-    qsort(queued.v, queued.n, sizeof queued.v[0], compare_event);
+    events_sort(&received);
+    events_sort(&claimed_at_kill);
+    events_sort(&queued);
     size_t missing = 0, duplicates = 0, unexplained = 0, strangers = 0;
     char first_missing[40] = "", first_unexplained[40] = "";
     for (size_t i = 0; i < queued.n; i++) {
