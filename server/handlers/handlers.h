@@ -156,6 +156,13 @@ enum bpa_db_status bpa_match_record(struct bpa_db_conn *conn, const struct bpa_r
                                     const char *match, const char *action, const char *from,
                                     const char *to, const char *reason, const char *note);
 
+/* reports.c */
+int bpa_handle_report_funnel(struct bpa_request *request);
+int bpa_handle_report_time_in_stage(struct bpa_request *request);
+int bpa_handle_report_unmet_demand(struct bpa_request *request);
+int bpa_handle_report_skills_gap(struct bpa_request *request);
+int bpa_handle_report_seekers_without_match(struct bpa_request *request);
+
 /* rounds.c */
 int bpa_handle_round_list(struct bpa_request *request);
 int bpa_handle_round_create(struct bpa_request *request);

@@ -1,0 +1,114 @@
+/* The coordinators' reports (server/handlers/reports.c): what is counted
+ * in SQL, from match_history (every transition, with its time) and the
+ * tables the matcher's results are named from. Run by name through
+ * bpa_db_call (one JSON value) and bpa_db_each_row. No statement names a
+ * seeker: seekers are only counted or grouped by portal.
+ *
+ * Dates are the academy's days: a range [$1, $2] of dates covers
+ * Europe/Amsterdam midnight of $1 up to midnight after $2. */
+#include "internal.h"
+
+#define ZONE         "'Europe/Amsterdam'"
+#define FROM         "($1::date::timestamp AT TIME ZONE " ZONE ")"
+#define UNTIL        "(($2::date + 1)::timestamp AT TIME ZONE " ZONE ")"
+#define IN_RANGE(at) "(" at " >= " FROM " AND " at " < " UNTIL ")"
+
+/* A transition enters its to_state when it changes the state (an
+ * employer's accept before the seeker's confirm leaves it approved); an
+ * employer's accept is a step of its own ("accepted"). */
+#define STEPS                                                                                      \
+    " CROSS JOIN LATERAL (VALUES (CASE WHEN h.from_state IS DISTINCT FROM h.to_state"              \
+    " THEN h.to_state END), (CASE WHEN h.action = 'accept' THEN 'accepted' END)) e(step)"          \
+    " WHERE e.step IS NOT NULL AND " IN_RANGE("h.at")
+#define PERIOD "date_trunc($3::text, h.at AT TIME ZONE " ZONE ")::date"
+
+/* the group of a history row: $4 employer, occupation or portal */
+#define GROUP_KEY                                                                                  \
+    "CASE $4::text WHEN 'employer' THEN p.employer_id::text WHEN 'occupation'"                     \
+    " THEN p.occupation_uri ELSE s.portal_id::text END"
+#define GROUP_LABEL                                                                                \
+    "CASE $4::text WHEN 'employer' THEN (SELECT name FROM employers WHERE id = c.key::bigint)"     \
+    " WHEN 'occupation' THEN (SELECT COALESCE(label_en, label_nl) FROM occupations"                \
+    " WHERE uri = c.key) ELSE (SELECT name FROM portals WHERE id = c.key::bigint) END"
+
+/* stays in a state that ended in the range: entered at `at`, left at the
+ * next change of the same match */
+#define STAYS                                                                                      \
+    "SELECT to_state AS state, left_at - at AS spent FROM (SELECT h.to_state, h.at,"               \
+    " lead(h.at) OVER (PARTITION BY h.match_id ORDER BY h.at, h.id) AS left_at"                    \
+    " FROM match_history h WHERE h.from_state IS DISTINCT FROM h.to_state AND h.match_id IN"       \
+    " (SELECT t.match_id FROM match_history t WHERE " IN_RANGE("t.at") ")) c"                      \
+                                                                       " WHERE " IN_RANGE(         \
+                                                                           "c.left_at")
+
+/* approvals in the range and the employer's first answer after each */
+#define ANSWERS                                                                                    \
+    "SELECT p.employer_id, m.state, m.employer_accepted, (SELECT min(r.at) FROM match_history r"   \
+    " WHERE r.match_id = h.match_id AND r.actor_kind = 'employer' AND r.action IN ('accept',"      \
+    " 'decline') AND r.at >= h.at) - h.at AS took FROM match_history h"                            \
+    " JOIN matches m ON m.id = h.match_id JOIN placements p ON p.id = m.placement_id"              \
+    " WHERE h.to_state = 'approved' AND h.from_state IS DISTINCT FROM 'approved'"                  \
+    " AND " IN_RANGE("h.at")
+
+#define PERCENTILE(share, of)                                                                      \
+    "round((percentile_cont(" share ") WITHIN GROUP (ORDER BY extract(epoch FROM " of              \
+    ")::float8) / 3600)::numeric, 2)::float8"
+
+const struct bpa_db_statement bpa_db_report_statements[] = {
+    /* from, to (dates or NULL) -> {"from", "to"}: by default the last 12
+     * months up to today */
+    {"report_range",
+     "SELECT json_build_object('from', COALESCE($1::date, ((now() AT TIME ZONE " ZONE
+     ")::date - interval '12 months')::date), 'to', COALESCE($2::date, (now() AT TIME ZONE " ZONE
+     ")::date))"},
+    /* from, to, period -> [{"period_start", "entered": {step: count}}] */
+    {"report_funnel",
+     "SELECT COALESCE(json_agg(json_build_object('period_start', period, 'entered', entered)"
+     " ORDER BY period), '[]') FROM (SELECT period, json_object_agg(step, n) AS entered"
+     " FROM (SELECT " PERIOD " AS period, e.step, count(*) AS n FROM match_history h" STEPS
+     " GROUP BY 1, 2) x GROUP BY period) y"},
+    /* from, to, period, group -> [{"period_start", "key", "label", "entered"}] */
+    {"report_funnel_grouped",
+     "SELECT COALESCE(json_agg(json_build_object('period_start', c.period, 'key', c.key,"
+     " 'label', " GROUP_LABEL ", 'entered', c.entered) ORDER BY c.period, c.key), '[]')"
+     " FROM (SELECT period, key, json_object_agg(step, n) AS entered FROM (SELECT " PERIOD
+     " AS period, " GROUP_KEY " AS key, e.step, count(*) AS n FROM match_history h"
+     " JOIN matches m ON m.id = h.match_id JOIN placements p ON p.id = m.placement_id"
+     " JOIN seekers s ON s.id = m.seeker_id" STEPS " GROUP BY 1, 2, 3) x GROUP BY period, key) c"},
+    /* from, to -> [{"state", "stays", "median_hours", "p90_hours"}] */
+    {"report_time_in_stage",
+     "SELECT COALESCE(json_agg(json_build_object('state', state, 'stays', stays,"
+     " 'median_hours', median, 'p90_hours', p90) ORDER BY state), '[]') FROM (SELECT state,"
+     " count(*) AS stays, " PERCENTILE("0.5", "spent") " AS median, " PERCENTILE(
+         "0.9", "spent") " AS p90 FROM (" STAYS ") s GROUP BY state) t"},
+    /* from, to -> [{"employer_id", "employer_name", "approved", "responses",
+     * "median_hours", "p90_hours", "waiting"}], slowest first */
+    {"report_employer_response",
+     "SELECT COALESCE(json_agg(json_build_object('employer_id', employer_id, 'employer_name',"
+     " (SELECT name FROM employers WHERE id = employer_id), 'approved', approved, 'responses',"
+     " responses, 'median_hours', median, 'p90_hours', p90, 'waiting', waiting)"
+     " ORDER BY median DESC NULLS LAST, employer_id), '[]') FROM (SELECT employer_id,"
+     " count(*) AS approved, count(took) AS responses, " PERCENTILE(
+         "0.5", "took") " AS median, " PERCENTILE("0.9",
+                                                  "took") " AS p90, count(*) FILTER (WHERE took IS "
+                                                          "NULL AND state ="
+                                                          " 'approved' AND NOT employer_accepted) "
+                                                          "AS waiting FROM (" ANSWERS ") a"
+                                                          " GROUP BY employer_id) t"},
+    /* placement ids (a JSON array) -> rows: id, occupation URI, its English
+     * and Dutch labels, PC4, place */
+    {"report_placement_places",
+     "SELECT p.id, p.occupation_uri, o.label_en, o.label_nl, left(p.postcode, 4), c.place"
+     " FROM placements p LEFT JOIN occupations o ON o.uri = p.occupation_uri"
+     " LEFT JOIN postcodes c ON c.pc4 = left(p.postcode, 4)::integer"
+     " WHERE p.id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)"},
+    /* seeker ids (a JSON array) -> rows: id, portal id, portal name */
+    {"report_seeker_portals",
+     "SELECT s.id, s.portal_id, po.name FROM seekers s JOIN portals po ON po.id = s.portal_id"
+     " WHERE s.id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)"},
+    /* skill URIs (a JSON array) -> {uri: {"label_en", "label_nl"}} */
+    {"report_skill_labels",
+     "SELECT COALESCE(json_object_agg(uri, json_build_object('label_en', label_en, 'label_nl',"
+     " label_nl)), '{}') FROM skills WHERE uri IN (SELECT jsonb_array_elements_text($1::jsonb))"},
+    {NULL, NULL},
+};

@@ -1,0 +1,207 @@
+/* The matcher's side of the reports: scans of the daemon's index. */
+#include "reports.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* How many pairs each filter refused, and how many eligible ones scored
+ * below the minimum. A pair may fail several filters: each counts. */
+struct tally {
+    uint64_t filters[BPA_FILTER_COUNT];
+    uint64_t below_min_score;
+};
+
+static void tally_add(struct tally *t, const struct bpa_match_result *r, int min_score)
+{
+    for (unsigned i = 0; i < BPA_FILTER_COUNT; i++)
+        if (r->failed & (1u << i))
+            t->filters[i]++;
+    if (!r->failed && r->score < min_score)
+        t->below_min_score++;
+}
+
+static json_t *tally_json(const struct tally *t)
+{
+    json_t *reasons = json_object();
+    for (unsigned i = 0; i < BPA_FILTER_COUNT; i++)
+        if (t->filters[i])
+            json_object_set_new(reasons, bpa_match_filter_code(i),
+                                json_integer((json_int_t)t->filters[i]));
+    if (t->below_min_score)
+        json_object_set_new(reasons, BPA_REPORT_BELOW_MIN_SCORE,
+                            json_integer((json_int_t)t->below_min_score));
+    return reasons;
+}
+
+/* Eligible with at least `min_score`: the matcher's cheap prefilter first,
+ * as most pairs fail it, then the full evaluation. */
+static bool fits(const struct bpa_match_rules *rules, const struct bpa_seeker *s,
+                 const struct bpa_placement *p, int min_score)
+{
+    if (!bpa_match_may_fit(rules, s, p))
+        return false;
+    struct bpa_match_result r;
+    bpa_match_evaluate(rules, s, p, &r);
+    return !r.failed && r.score >= min_score;
+}
+
+/* Why no seeker fits placement `p`: every pair evaluated. */
+static json_t *unmet_item(const struct bpa_match_index *index, const struct bpa_match_rules *rules,
+                          const struct bpa_placement *p, int min_score)
+{
+    struct tally t = {0};
+    uint64_t missing[BPA_MATCH_MAX_SKILLS] = {0};
+    unsigned required =
+        p->required_count < BPA_MATCH_MAX_SKILLS ? p->required_count : BPA_MATCH_MAX_SKILLS;
+    for (size_t j = 0; j < index->seekers.count; j++) {
+        struct bpa_match_result r;
+        bpa_match_evaluate(rules, &index->seekers.items[j], p, &r);
+        tally_add(&t, &r, min_score);
+        if (!(r.failed & BPA_FILTER_ESSENTIAL_SKILL))
+            continue;
+        for (unsigned k = 0; k < required; k++)
+            if (p->required[k].essential && r.seeker_levels[k] == 0)
+                missing[k]++;
+    }
+    json_t *skills = json_object();
+    for (unsigned k = 0; k < required; k++) {
+        const char *uri = bpa_vocab_text(index->vocab, p->required[k].skill);
+        if (missing[k] && uri)
+            json_object_set_new(skills, uri, json_integer((json_int_t)missing[k]));
+    }
+    return json_pack("{s:I, s:o, s:o}", "placement_id", (json_int_t)p->id, "reasons",
+                     tally_json(&t), "missing_skills", skills);
+}
+
+json_t *bpa_report_unmet(struct bpa_match_index *index, const struct bpa_match_rules *rules,
+                         int min_score, size_t *placements, size_t *seekers)
+{
+    json_t *items = json_array();
+    pthread_rwlock_rdlock(&index->lock);
+    *placements = index->placements.count;
+    *seekers = index->seekers.count;
+    for (size_t i = 0; i < index->placements.count; i++) {
+        const struct bpa_placement *p = &index->placements.items[i];
+        bool met = false;
+        for (size_t j = 0; j < index->seekers.count && !met; j++)
+            met = fits(rules, &index->seekers.items[j], p, min_score);
+        if (!met)
+            json_array_append_new(items, unmet_item(index, rules, p, min_score));
+    }
+    pthread_rwlock_unlock(&index->lock);
+    return items;
+}
+
+/* Why seeker `s` fits no placement: every pair evaluated. */
+static json_t *unplaced_item(const struct bpa_match_index *index,
+                             const struct bpa_match_rules *rules, const struct bpa_seeker *s)
+{
+    struct tally t = {0};
+    for (size_t i = 0; i < index->placements.count; i++) {
+        struct bpa_match_result r;
+        bpa_match_evaluate(rules, s, &index->placements.items[i], &r);
+        tally_add(&t, &r, 0);
+    }
+    int main_reason = -1;
+    for (unsigned i = 0; i < BPA_FILTER_COUNT; i++)
+        if (t.filters[i] && (main_reason < 0 || t.filters[i] > t.filters[main_reason]))
+            main_reason = (int)i;
+    return json_pack("{s:I, s:s?, s:o}", "seeker_id", (json_int_t)s->id, "main_reason",
+                     main_reason < 0 ? NULL : bpa_match_filter_code((unsigned)main_reason),
+                     "reasons", tally_json(&t));
+}
+
+json_t *bpa_report_unplaced(struct bpa_match_index *index, const struct bpa_match_rules *rules,
+                            size_t *placements, size_t *seekers, json_t **all)
+{
+    json_t *items = json_array();
+    if (all)
+        *all = json_array();
+    pthread_rwlock_rdlock(&index->lock);
+    *placements = index->placements.count;
+    *seekers = index->seekers.count;
+    for (size_t j = 0; j < index->seekers.count; j++) {
+        const struct bpa_seeker *s = &index->seekers.items[j];
+        if (all)
+            json_array_append_new(*all, json_integer((json_int_t)s->id));
+        bool met = false;
+        for (size_t i = 0; i < index->placements.count && !met; i++)
+            met = fits(rules, s, &index->placements.items[i], 0);
+        if (!met)
+            json_array_append_new(items, unplaced_item(index, rules, s));
+    }
+    pthread_rwlock_unlock(&index->lock);
+    return items;
+}
+
+struct gap {
+    uint32_t skill;
+    uint64_t pairs_missing, placements, seekers_having;
+    const char *uri; /* the index's vocabulary's, valid under the lock */
+};
+
+static int most_missing_first(const void *a, const void *b)
+{
+    const struct gap *x = a, *y = b;
+    if (x->pairs_missing != y->pairs_missing)
+        return x->pairs_missing > y->pairs_missing ? -1 : 1;
+    if (x->placements != y->placements)
+        return x->placements > y->placements ? -1 : 1;
+    return strcmp(x->uri, y->uri);
+}
+
+/* Counted per skill rather than per pair: a pair lacks an essential skill
+ * exactly when its seeker does not have it, so the pairs lacking skill k
+ * are (placements requiring k) x (seekers without k), in linear time. */
+json_t *bpa_report_skills_gap(struct bpa_match_index *index, size_t limit, size_t *placements,
+                              size_t *seekers)
+{
+    json_t *items = json_array();
+    pthread_rwlock_rdlock(&index->lock);
+    const struct bpa_placement_index *pi = &index->placements;
+    const struct bpa_seeker_index *si = &index->seekers;
+    *placements = pi->count;
+    *seekers = si->count;
+    uint32_t top = 0;
+    for (size_t i = 0; i < pi->count; i++)
+        for (unsigned k = 0; k < pi->items[i].required_count; k++)
+            if (pi->items[i].required[k].essential && pi->items[i].required[k].skill > top)
+                top = pi->items[i].required[k].skill;
+    uint64_t *requiring = calloc((size_t)top + 1, sizeof *requiring);
+    uint64_t *having = calloc((size_t)top + 1, sizeof *having);
+    struct gap *gaps = calloc((size_t)top + 1, sizeof *gaps);
+    size_t n = 0;
+    if (requiring && having && gaps) {
+        for (size_t i = 0; i < pi->count; i++)
+            for (unsigned k = 0; k < pi->items[i].required_count; k++)
+                if (pi->items[i].required[k].essential)
+                    requiring[pi->items[i].required[k].skill]++;
+        for (size_t j = 0; j < si->count; j++)
+            for (unsigned k = 0; k < si->items[j].skill_count; k++)
+                if (si->items[j].skills[k].skill <= top)
+                    having[si->items[j].skills[k].skill]++;
+        for (uint32_t skill = 1; skill <= top; skill++) {
+            const char *uri = bpa_vocab_text(index->vocab, skill);
+            if (requiring[skill] && uri)
+                gaps[n++] = (struct gap){skill, requiring[skill] * (si->count - having[skill]),
+                                         requiring[skill], having[skill], uri};
+        }
+        qsort(gaps, n, sizeof *gaps, most_missing_first);
+    }
+    for (size_t i = 0; i < n && i < limit; i++)
+        json_array_append_new(items,
+                              json_pack("{s:s, s:I, s:I, s:I}", "uri", gaps[i].uri, "pairs_missing",
+                                        (json_int_t)gaps[i].pairs_missing, "placements_requiring",
+                                        (json_int_t)gaps[i].placements, "seekers_having",
+                                        (json_int_t)gaps[i].seekers_having));
+    pthread_rwlock_unlock(&index->lock);
+    bool complete = requiring && having && gaps;
+    free(requiring);
+    free(having);
+    free(gaps);
+    if (!complete) {
+        json_decref(items);
+        return NULL;
+    }
+    return items;
+}
