@@ -148,6 +148,8 @@ static const struct option_spec options[] = {
      "(default 90)"},
     {"--retain-round-months", "BPA_RETAIN_ROUND_MONTHS", NUMBER, AT(retain_round_months), 1, 240,
      "cohort rounds are deleted this long after they were computed (default 24)"},
+    {"--retain-change-days", "BPA_RETAIN_CHANGE_DAYS", NUMBER, AT(retain_change_days), 1, 3650,
+     "change feed entries are deleted after this long; older cursors get 410 (default 30)"},
     {"--retain-audit-years", "BPA_RETAIN_AUDIT_YEARS", NUMBER, AT(retain_audit_years), 1, 100,
      "audit rows are deleted after this long (default 7)"},
     {"--retention-interval-minutes", "BPA_RETENTION_INTERVAL_MINUTES", NUMBER,
@@ -216,6 +218,7 @@ static void set_defaults(struct bpa_config *config)
         .retain_link_days = 7,
         .retain_delivered_body_days = 90,
         .retain_round_months = 24,
+        .retain_change_days = 30,
         .retain_audit_years = 7,
         .retention_interval_min = 60,
     };

@@ -81,6 +81,7 @@ struct bpa_config {
     unsigned long retain_link_days;              /* after a one-time link was used or expired */
     unsigned long retain_delivered_body_days;    /* delivered notifications' payloads */
     unsigned long retain_round_months;           /* cohort rounds, from their computing */
+    unsigned long retain_change_days;            /* the change feed's entries */
     unsigned long retain_audit_years;
     unsigned long retention_interval_min; /* 0: the job does not run */
     bool migrate;

@@ -25,6 +25,7 @@ const char *const bpa_retention_kind_names[BPA_RETAIN_KIND_COUNT] = {
     [BPA_RETAIN_SEEKER_NOTICES] = "seeker_notices",
     [BPA_RETAIN_INACTIVE_SEEKERS] = "inactive_seekers",
     [BPA_RETAIN_ROUNDS] = "rounds",
+    [BPA_RETAIN_CHANGES] = "changes",
     [BPA_RETAIN_AUDIT] = "audit",
 };
 
@@ -46,6 +47,7 @@ static const struct {
     [BPA_RETAIN_SEEKER_NOTICES] = {{NULL}, "retention_seeker_notices_count"},
     [BPA_RETAIN_INACTIVE_SEEKERS] = {{NULL}, "retention_inactive_seekers_count"},
     [BPA_RETAIN_ROUNDS] = {{"retention_rounds"}, "retention_rounds_count"},
+    [BPA_RETAIN_CHANGES] = {{"retention_changes"}, "retention_changes_count"},
     [BPA_RETAIN_AUDIT] = {{"retention_audit"}, "retention_audit_count"},
 };
 
@@ -78,6 +80,9 @@ static void period_of(const struct bpa_config *c, enum bpa_retention_kind kind, 
         break;
     case BPA_RETAIN_ROUNDS:
         value = c->retain_round_months;
+        break;
+    case BPA_RETAIN_CHANGES:
+        value = c->retain_change_days;
         break;
     case BPA_RETAIN_AUDIT:
         value = c->retain_audit_years;
@@ -145,6 +150,12 @@ static void rule_of(const struct bpa_config *c, enum bpa_retention_kind kind, ch
                  "Cohort rounds computed more than %lu months ago are deleted with their "
                  "pairs; the matches they made stay.",
                  c->retain_round_months);
+        break;
+    case BPA_RETAIN_CHANGES:
+        snprintf(out, size,
+                 "Change feed entries older than %lu days are deleted; a portal following "
+                 "from before them is told to resync.",
+                 c->retain_change_days);
         break;
     case BPA_RETAIN_AUDIT:
         snprintf(out, size, "Audit rows older than %lu years are deleted.", c->retain_audit_years);
@@ -450,6 +461,7 @@ enum bpa_db_status bpa_retention_report(struct bpa_db_conn *conn, const struct b
             {"retain-link-days", config->retain_link_days},
             {"retain-delivered-body-days", config->retain_delivered_body_days},
             {"retain-round-months", config->retain_round_months},
+            {"retain-change-days", config->retain_change_days},
             {"retain-audit-years", config->retain_audit_years},
             {"retention-interval-minutes", config->retention_interval_min},
         };

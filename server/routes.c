@@ -57,6 +57,7 @@ const struct bpa_route bpa_all_routes[] = {
     {"GET", "/v1/reports/unmet-demand", bpa_handle_report_unmet_demand, COORD},
     {"GET", "/v1/reports/skills-gap", bpa_handle_report_skills_gap, COORD},
     {"GET", "/v1/reports/seekers-without-match", bpa_handle_report_seekers_without_match, COORD},
+    {"GET", "/v1/changes", bpa_handle_changes, COORD_PORTAL},
     {"GET", "/v1/rounds", bpa_handle_round_list, COORD},
     {"POST", "/v1/rounds", bpa_handle_round_create, COORD},
     {"GET", "/v1/rounds/{id}", bpa_handle_round_get, COORD},

@@ -42,6 +42,7 @@ extern const struct bpa_db_statement bpa_db_privacy_statements[];
 extern const struct bpa_db_statement bpa_db_export_statements[];
 extern const struct bpa_db_statement bpa_db_retention_statements[];
 extern const struct bpa_db_statement bpa_db_round_statements[];
+extern const struct bpa_db_statement bpa_db_change_statements[];
 extern const struct bpa_db_statement bpa_db_report_statements[];
 extern const struct bpa_db_statement *const bpa_db_statement_sets[];
 

@@ -36,6 +36,9 @@
     " AND s.retention_notice_at >= s.last_activity_at"                                             \
     " AND s.retention_notice_at < now() - make_interval(days => $2::int)"
 
+/* the last entry of the feed older than the period: it and all before go */
+#define CHANGES_DUE "(SELECT max(seq) FROM changes WHERE at < " DAYS_AGO ")"
+
 #define COUNTED(changed) "WITH changed AS (" changed " RETURNING 1) SELECT count(*) FROM changed"
 
 const struct bpa_db_statement bpa_db_retention_statements[] = {
@@ -111,6 +114,16 @@ const struct bpa_db_statement bpa_db_retention_statements[] = {
     {"retention_seeker_still_due", "SELECT true FROM seekers s WHERE s.id = $3::bigint"
                                    " AND " ERASURE_DUE " FOR UPDATE"},
     {"retention_inactive_seekers_count", "SELECT count(*) FROM seekers s WHERE " ERASURE_DUE},
+
+    /* $1 days, $2 batch: the change feed's oldest entries, in sequence
+     * order, remembering the last deleted (a cursor before it gets 410) */
+    {"retention_changes",
+     "WITH gone AS (DELETE FROM changes WHERE seq = ANY (ARRAY(SELECT seq FROM changes"
+     " WHERE seq <= " CHANGES_DUE " ORDER BY seq LIMIT $2::int FOR UPDATE SKIP LOCKED))"
+     " RETURNING seq), moved AS (UPDATE change_feed_horizon"
+     " SET purged_through = GREATEST(purged_through, (SELECT max(seq) FROM gone))"
+     " WHERE EXISTS (SELECT 1 FROM gone)) SELECT count(*) FROM gone"},
+    {"retention_changes_count", "SELECT count(*) FROM changes WHERE seq <= " CHANGES_DUE},
 
     /* $1 months, $2 batch: a round goes with its pairs */
     {"retention_rounds",

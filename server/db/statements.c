@@ -21,6 +21,7 @@ const struct bpa_db_statement *const bpa_db_statement_sets[] = {
     bpa_db_export_statements,       /* export.c */
     bpa_db_retention_statements,    /* retention.c */
     bpa_db_round_statements,        /* rounds.c */
+    bpa_db_change_statements,       /* changes.c */
     bpa_db_report_statements,       /* reports.c */
     NULL,
 };

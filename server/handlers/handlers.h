@@ -163,6 +163,9 @@ int bpa_handle_report_unmet_demand(struct bpa_request *request);
 int bpa_handle_report_skills_gap(struct bpa_request *request);
 int bpa_handle_report_seekers_without_match(struct bpa_request *request);
 
+/* changes.c */
+int bpa_handle_changes(struct bpa_request *request);
+
 /* rounds.c */
 int bpa_handle_round_list(struct bpa_request *request);
 int bpa_handle_round_create(struct bpa_request *request);

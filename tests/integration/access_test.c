@@ -380,6 +380,7 @@ static const struct row rows[] = {
      NULL,
      {401, 200, 403, 403, 403, 403},
      false},
+    {"GET", "/v1/changes", "/v1/changes", NULL, {401, 200, 403, 403, 200, 200}, false},
     {"GET", "/v1/rounds", "/v1/rounds", NULL, {401, 200, 403, 403, 403, 403}, false},
     {"POST",
      "/v1/rounds",

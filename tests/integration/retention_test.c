@@ -29,8 +29,9 @@ static long long employer;
 static struct webhook_receiver hooks; /* the webhook of the portal told about inactive seekers */
 
 static const char *const kinds[] = {
-    "sessions",         "throttle",       "idempotency",      "links",  "delivered_bodies",
-    "finished_matches", "seeker_notices", "inactive_seekers", "rounds", "audit"};
+    "sessions",         "throttle",         "idempotency",    "links",
+    "delivered_bodies", "finished_matches", "seeker_notices", "inactive_seekers",
+    "rounds",           "changes",          "audit"};
 #define KINDS (sizeof kinds / sizeof kinds[0])
 
 /* The position of the kind `name` in kinds[] (and in a run's rows). */
@@ -330,13 +331,19 @@ START_TEST(the_report_counts_exactly_what_a_run_changes)
         " created_at) VALUES ('stable', '{}', 'r', 'd', '{}', 1, now() - interval '23 months')");
     sql("UPDATE rounds SET status = 'superseded', recomputed_as = (SELECT max(id) FROM rounds)"
         " WHERE id = (SELECT min(id) FROM rounds)");
+    /* the change feed: every entry so far made 31 days old goes (the world
+     * above wrote some), one 29 days old stays */
+    sql("UPDATE changes SET at = now() - interval '31 days'");
+    long long changes = db_number("SELECT count(*) FROM changes");
+    sql("INSERT INTO changes (seq, kind, subject_id, data, at) VALUES (nextval('change_seq'),"
+        " 'placement_closed', 1, '{}', now() - interval '29 days')");
     /* audit rows: 8 years old go, 6 years old stay */
     sql("INSERT INTO audit_log (at, principal_kind, action) VALUES"
         " (now() - interval '8 years', 'operator', 'test.report_old'),"
         " (now() - interval '8 years', 'operator', 'test.report_old'),"
         " (now() - interval '6 years', 'operator', 'test.report_recent')");
 
-    const long long expected[KINDS] = {2, 5, 2, 2, 2, history, 1, 1, 2, 2};
+    const long long expected[KINDS] = {2, 5, 2, 2, 2, history, 1, 1, 2, changes, 2};
     json_t *dry = report();
     for (size_t k = 0; k < KINDS; k++)
         ck_assert_msg(would(dry, kinds[k]) == expected[k], "%s: the report says %lld, not %lld",
@@ -350,6 +357,8 @@ START_TEST(the_report_counts_exactly_what_a_run_changes)
     for (size_t k = 0; k < KINDS; k++)
         ck_assert_msg(rows[k] == expected[k], "%s: the run changed %lld, the report said %lld",
                       kinds[k], rows[k], expected[k]);
+    /* a cursor from before the deleted entries now gets 410 */
+    ck_assert_int_ge(db_number("SELECT purged_through FROM change_feed_horizon"), changes);
     json_t *after = report();
     for (size_t k = 0; k < KINDS; k++)
         ck_assert_msg(would(after, kinds[k]) == 0, "%s: %lld left", kinds[k],
