@@ -3,15 +3,16 @@
 -- places); their own seekers' matches changing state and consents
 -- recorded (only that portal). Triggers write the entries in the
 -- transaction that makes the change, so an entry exists exactly when its
--- change committed.
+-- change committed; they are deferred to its commit, so that the lock
+-- below is taken last and held only while the transaction commits (never
+-- while it waits for a row another holds: no deadlock through it).
 --
 -- The order: an entry's sequence number is taken under a lock held until
 -- its transaction ends, so entries become visible in the order of their
 -- numbers, whichever daemon or client wrote them. A reader that has seen
 -- number N can never later find a committed entry below N: "after N" never
 -- skips one and never repeats one. The price: writers of entries take
--- turns from their first entry to their commit (short: a transition, a
--- save).
+-- turns at their commit.
 
 CREATE SEQUENCE change_seq;
 
@@ -87,8 +88,8 @@ BEGIN
     RETURN NULL;
 END;
 $$;
-CREATE TRIGGER placements_feed AFTER INSERT OR UPDATE ON placements
-    FOR EACH ROW EXECUTE FUNCTION bpa_feed_placement();
+CREATE CONSTRAINT TRIGGER placements_feed AFTER INSERT OR UPDATE ON placements
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bpa_feed_placement();
 
 -- A change to an open placement's skills: TG_ARGV[0] names the field.
 CREATE FUNCTION bpa_feed_placement_skills() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -105,12 +106,12 @@ BEGIN
     RETURN NULL;
 END;
 $$;
-CREATE TRIGGER placement_required_skills_feed
+CREATE CONSTRAINT TRIGGER placement_required_skills_feed
     AFTER INSERT OR UPDATE OR DELETE ON placement_required_skills
-    FOR EACH ROW EXECUTE FUNCTION bpa_feed_placement_skills('required_skills');
-CREATE TRIGGER placement_taught_skills_feed
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bpa_feed_placement_skills('required_skills');
+CREATE CONSTRAINT TRIGGER placement_taught_skills_feed
     AFTER INSERT OR UPDATE OR DELETE ON placement_taught_skills
-    FOR EACH ROW EXECUTE FUNCTION bpa_feed_placement_skills('taught_skills');
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bpa_feed_placement_skills('taught_skills');
 
 -- A match's new state, for its seeker's portal; and a placement whose last
 -- place it took.
@@ -145,8 +146,8 @@ BEGIN
     RETURN NULL;
 END;
 $$;
-CREATE TRIGGER matches_feed AFTER INSERT OR UPDATE OF state ON matches
-    FOR EACH ROW EXECUTE FUNCTION bpa_feed_match();
+CREATE CONSTRAINT TRIGGER matches_feed AFTER INSERT OR UPDATE OF state ON matches
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bpa_feed_match();
 
 CREATE FUNCTION bpa_feed_consent() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -156,5 +157,5 @@ BEGIN
     RETURN NULL;
 END;
 $$;
-CREATE TRIGGER consents_feed AFTER INSERT ON consents
-    FOR EACH ROW EXECUTE FUNCTION bpa_feed_consent();
+CREATE CONSTRAINT TRIGGER consents_feed AFTER INSERT ON consents
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bpa_feed_consent();
