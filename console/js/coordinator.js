@@ -16,6 +16,7 @@ import "./coordinator-portals.js";
 import "./coordinator-privacy.js";
 import "./coordinator-retention.js";
 import "./coordinator-rounds.js";
+import "./coordinator-reports.js";
 
 export const navigation = () => [
   ["/overview", t("co.nav.overview")],
@@ -23,6 +24,7 @@ export const navigation = () => [
   ["/seekers", t("co.nav.seekers")],
   ["/placements", t("co.nav.placements")],
   ["/rounds", t("co.nav.rounds")],
+  ["/reports", t("co.nav.reports")],
   ["/employers", t("co.nav.employers")],
   ["/deliveries", t("co.nav.deliveries")],
   ["/accounts", t("co.nav.accounts")],
