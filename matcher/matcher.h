@@ -111,6 +111,14 @@ struct bpa_match_result {
 void bpa_match_evaluate(const struct bpa_match_rules *rules, const struct bpa_seeker *seeker,
                         const struct bpa_placement *placement, struct bpa_match_result *out);
 
+/* The hard filters of one pair alone, without scoring: the bits
+ * bpa_match_evaluate would set in `failed`, for scans that only count
+ * reasons (the coordinators' reports). With `missing` not NULL, bit k of
+ * *missing is set for each essential required skill k (in the placement's
+ * order, k < BPA_MATCH_MAX_SKILLS) that the seeker lacks. */
+unsigned bpa_match_filters(const struct bpa_match_rules *rules, const struct bpa_seeker *seeker,
+                           const struct bpa_placement *placement, uint64_t *missing);
+
 /* Great-circle distance in km between two points in radians (haversine). */
 double bpa_match_distance_km(double lat1, double lon1, double lat2, double lon2);
 

@@ -116,6 +116,68 @@ static unsigned common(const uint32_t *wanted, unsigned wanted_count, const uint
     return found;
 }
 
+/* True when b lies farther than `km` from a for certain: outside a box in
+ * latitude and longitude that holds every point within reach (widened a
+ * little against rounding), so no pair within reach is ever refused
+ * without the exact distance. */
+static bool surely_beyond(double lat_a, double lon_a, double lat_b, double lon_b, double km)
+{
+    double reach = km / EARTH_RADIUS_KM * 1.0001;
+    if (fabs(lat_b - lat_a) > reach)
+        return true;
+    double widest = fabs(lat_a) + reach; /* where a degree of longitude is shortest */
+    double cos_widest = widest < M_PI_2 ? cos(widest) : 0;
+    return cos_widest > 0 && fabs(lon_b - lon_a) * cos_widest > reach;
+}
+
+/* The essential skills of p the seeker lacks, as bits by required index. */
+static uint64_t missing_essentials(const struct bpa_seeker *s, const struct bpa_placement *p)
+{
+    uint64_t missing = 0;
+    unsigned j = 0;
+    unsigned required =
+        p->required_count < BPA_MATCH_MAX_SKILLS ? p->required_count : BPA_MATCH_MAX_SKILLS;
+    for (unsigned i = 0; i < required; i++) {
+        const struct bpa_required_skill *r = &p->required[i];
+        while (j < s->skill_count && s->skills[j].skill < r->skill)
+            j++;
+        if (r->essential && !(j < s->skill_count && s->skills[j].skill == r->skill))
+            missing |= UINT64_C(1) << i;
+    }
+    return missing;
+}
+
+/* The same tests as bpa_match_evaluate's, in the same terms (the distance
+ * only when the box cannot decide); unit-tested against it. */
+unsigned bpa_match_filters(const struct bpa_match_rules *rules, const struct bpa_seeker *s,
+                           const struct bpa_placement *p, uint64_t *missing)
+{
+    unsigned failed = 0;
+    if (!p->open)
+        failed |= BPA_FILTER_PLACEMENT_NOT_OPEN;
+    if (surely_beyond(s->lat, s->lon, p->lat, p->lon, s->max_travel_km) ||
+        bpa_match_distance_km(s->lat, s->lon, p->lat, p->lon) > s->max_travel_km)
+        failed |= BPA_FILTER_TOO_FAR;
+    if ((int64_t)s->available_from > (int64_t)p->start + rules->grace_days ||
+        s->available_until < p->end)
+        failed |= BPA_FILTER_DATES;
+    if (s->dutch_level < p->min_dutch_level)
+        failed |= BPA_FILTER_LANGUAGE;
+    if (common(p->certificates, p->certificate_count, s->certificates, s->certificate_count) <
+        p->certificate_count)
+        failed |= BPA_FILTER_CERTIFICATE;
+    uint64_t lacking = missing_essentials(s, p);
+    if (lacking)
+        failed |= BPA_FILTER_ESSENTIAL_SKILL;
+    if (missing)
+        *missing = lacking;
+    unsigned hours = bpa_week_hours(&p->schedule);
+    double schedule = hours ? (double)overlap_hours(&s->availability, &p->schedule) / hours : 0;
+    if (schedule < rules->schedule_threshold || s->max_hours_per_week < p->hours_per_week)
+        failed |= BPA_FILTER_SCHEDULE;
+    return failed;
+}
+
 void bpa_match_evaluate(const struct bpa_match_rules *rules, const struct bpa_seeker *s,
                         const struct bpa_placement *p, struct bpa_match_result *out)
 {

@@ -11,12 +11,15 @@ struct tally {
     uint64_t below_min_score;
 };
 
-static void tally_add(struct tally *t, const struct bpa_match_result *r, int min_score)
+/* Counts a pair refused by the `failed` filters, or, eligible, scoring
+ * below the minimum: in the scans below an eligible pair of an unmet
+ * placement or an unplaced seeker can only be one below the minimum. */
+static void tally_add(struct tally *t, unsigned failed)
 {
     for (unsigned i = 0; i < BPA_FILTER_COUNT; i++)
-        if (r->failed & (1u << i))
+        if (failed & (1u << i))
             t->filters[i]++;
-    if (!r->failed && r->score < min_score)
+    if (!failed)
         t->below_min_score++;
 }
 
@@ -34,34 +37,34 @@ static json_t *tally_json(const struct tally *t)
 }
 
 /* Eligible with at least `min_score`: the matcher's cheap prefilter first,
- * as most pairs fail it, then the full evaluation. */
+ * as most pairs fail it, then the filters alone, and the score only when
+ * a minimum asks for it. */
 static bool fits(const struct bpa_match_rules *rules, const struct bpa_seeker *s,
                  const struct bpa_placement *p, int min_score)
 {
-    if (!bpa_match_may_fit(rules, s, p))
+    if (!bpa_match_may_fit(rules, s, p) || bpa_match_filters(rules, s, p, NULL))
         return false;
+    if (min_score <= 0)
+        return true;
     struct bpa_match_result r;
     bpa_match_evaluate(rules, s, p, &r);
-    return !r.failed && r.score >= min_score;
+    return r.score >= min_score;
 }
 
-/* Why no seeker fits placement `p`: every pair evaluated. */
+/* Why no seeker fits placement `p`: every pair's filters, no score (an
+ * eligible pair of an unmet placement is one below the minimum). */
 static json_t *unmet_item(const struct bpa_match_index *index, const struct bpa_match_rules *rules,
-                          const struct bpa_placement *p, int min_score)
+                          const struct bpa_placement *p)
 {
     struct tally t = {0};
     uint64_t missing[BPA_MATCH_MAX_SKILLS] = {0};
     unsigned required =
         p->required_count < BPA_MATCH_MAX_SKILLS ? p->required_count : BPA_MATCH_MAX_SKILLS;
     for (size_t j = 0; j < index->seekers.count; j++) {
-        struct bpa_match_result r;
-        bpa_match_evaluate(rules, &index->seekers.items[j], p, &r);
-        tally_add(&t, &r, min_score);
-        if (!(r.failed & BPA_FILTER_ESSENTIAL_SKILL))
-            continue;
-        for (unsigned k = 0; k < required; k++)
-            if (p->required[k].essential && r.seeker_levels[k] == 0)
-                missing[k]++;
+        uint64_t lacking;
+        tally_add(&t, bpa_match_filters(rules, &index->seekers.items[j], p, &lacking));
+        for (; lacking; lacking &= lacking - 1)
+            missing[__builtin_ctzll(lacking)]++;
     }
     json_t *skills = json_object();
     for (unsigned k = 0; k < required; k++) {
@@ -86,22 +89,20 @@ json_t *bpa_report_unmet(struct bpa_match_index *index, const struct bpa_match_r
         for (size_t j = 0; j < index->seekers.count && !met; j++)
             met = fits(rules, &index->seekers.items[j], p, min_score);
         if (!met)
-            json_array_append_new(items, unmet_item(index, rules, p, min_score));
+            json_array_append_new(items, unmet_item(index, rules, p));
     }
     pthread_rwlock_unlock(&index->lock);
     return items;
 }
 
-/* Why seeker `s` fits no placement: every pair evaluated. */
+/* Why seeker `s` fits no placement: every pair's filters (an unplaced
+ * seeker has no eligible pair). */
 static json_t *unplaced_item(const struct bpa_match_index *index,
                              const struct bpa_match_rules *rules, const struct bpa_seeker *s)
 {
     struct tally t = {0};
-    for (size_t i = 0; i < index->placements.count; i++) {
-        struct bpa_match_result r;
-        bpa_match_evaluate(rules, s, &index->placements.items[i], &r);
-        tally_add(&t, &r, 0);
-    }
+    for (size_t i = 0; i < index->placements.count; i++)
+        tally_add(&t, bpa_match_filters(rules, s, &index->placements.items[i], NULL));
     int main_reason = -1;
     for (unsigned i = 0; i < BPA_FILTER_COUNT; i++)
         if (t.filters[i] && (main_reason < 0 || t.filters[i] > t.filters[main_reason]))

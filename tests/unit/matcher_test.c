@@ -334,6 +334,37 @@ START_TEST(properties_hold_over_many_pairs)
 }
 END_TEST
 
+/* The filters alone give evaluate's failed bits, and the essential skills
+ * it found missing (level 0), on every generated pair, moved near and far. */
+START_TEST(filters_alone_agree_with_the_evaluation)
+{
+    for (int n = 0; n < 50000; n++) {
+        struct generated g;
+        generate(&g);
+        if (n % 3 == 0) /* near the edge of the travel limit */
+            g.seeker.max_travel_km = bpa_match_distance_km(g.seeker.lat, g.seeker.lon,
+                                                           g.placement.lat, g.placement.lon) *
+                                     (n % 2 ? 1.0 : 0.999999);
+        if (n % 5 == 0) { /* a required certificate, held or not */
+            g.wanted[0] = 3;
+            g.placement.certificates = g.wanted;
+            g.placement.certificate_count = 1;
+            g.certificates[0] = 3;
+            g.seeker.certificates = g.certificates;
+            g.seeker.certificate_count = n % 2;
+        }
+        struct bpa_match_result r = evaluate(&g.seeker, &g.placement);
+        uint64_t missing = UINT64_MAX;
+        ck_assert_uint_eq(bpa_match_filters(&rules, &g.seeker, &g.placement, &missing), r.failed);
+        ck_assert_uint_eq(bpa_match_filters(&rules, &g.seeker, &g.placement, NULL), r.failed);
+        for (unsigned k = 0; k < g.placement.required_count; k++)
+            ck_assert_uint_eq((missing >> k) & 1,
+                              g.placement.required[k].essential && r.seeker_levels[k] == 0);
+        ck_assert_uint_eq(missing >> g.placement.required_count, 0);
+    }
+}
+END_TEST
+
 static int brute_order(const void *a, const void *b)
 {
     const struct bpa_ranked *x = a, *y = b;
@@ -467,6 +498,7 @@ Suite *matcher_suite(void)
     tcase_add_test(tc, edge_cases);
     tcase_add_test(tc, rules_are_configurable_and_versioned);
     tcase_add_test(tc, properties_hold_over_many_pairs);
+    tcase_add_test(tc, filters_alone_agree_with_the_evaluation);
     tcase_add_test(tc, ranking_equals_a_brute_force_sort);
     tcase_add_test(tc, the_index_finds_replaces_and_removes);
     tcase_add_test(tc, items_without_lists_are_indexed);
