@@ -9,15 +9,17 @@
  *     100k placements, the same top-50 written as one SQL query, and
  *     GET /v1/seekers/{id}/matches through a running bpa-server.
  *
- *   bench [--database-url URL] [--quick] [--rounds]
- * --rounds runs the cohort rounds alone. (--round-peak SEEKERS PLACEMENTS
- * OPTIMAL is the separate run round_bench.c starts for peak memory.)
- * Prints a Markdown report on stdout; progress on stderr. */
+ *   bench [--database-url URL] [--quick] [--rounds | --reports]
+ * --rounds runs the cohort rounds alone; --reports (with --database-url, a
+ * database of its own) the coordinators' reports alone (report_bench.c). (--round-peak SEEKERS
+ * PLACEMENTS OPTIMAL is the separate run round_bench.c starts for peak memory.) Prints a Markdown
+ * report on stdout; progress on stderr. */
 #include "index.h"
 #include "load.h"
 #include "log.h"
 #include "match_index.h"
 #include "matcher.h"
+#include "report_bench.h"
 #include "round_bench.h"
 #include "timing.h"
 #include "world.h"
@@ -475,7 +477,7 @@ static void http_rankings(const char *url, size_t queries, struct http_figures *
 int main(int argc, char **argv)
 {
     const char *url = NULL;
-    bool quick = false, rounds_only = false;
+    bool quick = false, rounds_only = false, reports_only = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--database-url") && i + 1 < argc)
             url = argv[++i];
@@ -483,12 +485,22 @@ int main(int argc, char **argv)
             quick = true;
         else if (!strcmp(argv[i], "--rounds"))
             rounds_only = true;
+        else if (!strcmp(argv[i], "--reports"))
+            reports_only = true;
         else if (!strcmp(argv[i], "--round-peak") && i + 3 < argc)
             return bench_rounds_peak(GEONAMES, strtoul(argv[i + 1], NULL, 10),
                                      strtoul(argv[i + 2], NULL, 10), atoi(argv[i + 3])) != 0;
     }
     if (rounds_only)
         return bench_rounds(GEONAMES, quick) != 0;
+    if (reports_only) {
+        if (!url) {
+            fprintf(stderr, "bench: --reports needs --database-url\n");
+            return 1;
+        }
+        bpa_log_set_level(BPA_LOG_WARN);
+        return bench_reports(url, GEONAMES, quick) != 0;
+    }
     struct bench_world world;
     if (bench_world_init(&world, GEONAMES, ESCO_SKILLS, 20261127) != 0) {
         fprintf(stderr, "bench: cannot read %s (the shared data folder beside the project)\n",
