@@ -21,6 +21,7 @@
 #include "matcher.h"
 #include "report_bench.h"
 #include "round_bench.h"
+#include "copy.h"
 #include "timing.h"
 #include "world.h"
 
@@ -159,49 +160,6 @@ static char *one_value(const char *text)
     return value;
 }
 
-struct copy {
-    char *buffer;
-    size_t len, capacity;
-};
-
-static void put(struct copy *c, const char *format, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct copy *c, const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    int need = vsnprintf(NULL, 0, format, args);
-    va_end(args);
-    if (c->len + (size_t)need + 1 > c->capacity) {
-        c->capacity = (c->len + (size_t)need + 1) * 2;
-        c->buffer = realloc(c->buffer, c->capacity);
-    }
-    va_start(args, format);
-    vsnprintf(c->buffer + c->len, (size_t)need + 1, format, args);
-    va_end(args);
-    c->len += (size_t)need;
-}
-
-static void copy_in(const char *command, struct copy *c)
-{
-    PGresult *r = PQexec(db, command);
-    if (PQresultStatus(r) != PGRES_COPY_IN) {
-        fprintf(stderr, "bench: %s: %s", command, PQerrorMessage(db));
-        exit(1);
-    }
-    PQclear(r);
-    if (PQputCopyData(db, c->buffer, (int)c->len) != 1 || PQputCopyEnd(db, NULL) != 1) {
-        fprintf(stderr, "bench: COPY failed: %s", PQerrorMessage(db));
-        exit(1);
-    }
-    r = PQgetResult(db);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        fprintf(stderr, "bench: COPY failed: %s", PQresultErrorMessage(r));
-        exit(1);
-    }
-    PQclear(r);
-    c->len = 0;
-}
-
 static void week_text(const struct bpa_week *w, char out[169])
 {
     for (int s = 0; s < 168; s++)
@@ -230,7 +188,7 @@ static void fill_database(struct bench_world *world, char **uris, size_t placeme
     char *portal = one_value("SELECT id FROM portals WHERE name = 'bench portal'");
     char *first = one_value("SELECT COALESCE(max(id), 0) + 1 FROM placements");
     long long base = atoll(first);
-    struct copy rows = {0}, required_rows = {0}, taught_rows = {0};
+    struct bench_copy rows = {0}, required_rows = {0}, taught_rows = {0};
     struct bpa_required_skill required[8];
     uint32_t taught[8];
     int pc4;
@@ -241,29 +199,34 @@ static void fill_database(struct bench_world *world, char **uris, size_t placeme
         week_text(&p.schedule, week);
         day_text(p.start, start);
         day_text(p.end, end);
-        put(&rows, "%s\tPlacement %zu\t%d\t%.6f\t%.6f\t%s\t%.1f\t%s\t%s\t2\t%s\t{}\topen\n",
-            employer, i, pc4, p.lat * 180 / M_PI, p.lon * 180 / M_PI, week, p.hours_per_week, start,
-            end, cefr[p.min_dutch_level]);
+        bench_copy_put(&rows,
+                       "%s\tPlacement %zu\t%d\t%.6f\t%.6f\t%s\t%.1f\t%s\t%s\t2\t%s\t{}\topen\n",
+                       employer, i, pc4, p.lat * 180 / M_PI, p.lon * 180 / M_PI, week,
+                       p.hours_per_week, start, end, cefr[p.min_dutch_level]);
         for (unsigned k = 0; k < p.required_count; k++)
-            put(&required_rows, "%lld\t%s\t%u\t%s\n", base + (long long)i,
-                uris[required[k].skill - 1], required[k].min_level,
-                required[k].essential ? "t" : "f");
+            bench_copy_put(&required_rows, "%lld\t%s\t%u\t%s\n", base + (long long)i,
+                           uris[required[k].skill - 1], required[k].min_level,
+                           required[k].essential ? "t" : "f");
         for (unsigned k = 0; k < p.taught_count; k++)
-            put(&taught_rows, "%lld\t%s\n", base + (long long)i, uris[taught[k] - 1]);
+            bench_copy_put(&taught_rows, "%lld\t%s\n", base + (long long)i, uris[taught[k] - 1]);
     }
     /* one COPY, rows in order: identities are handed out in that order */
-    copy_in("COPY placements (employer_id, title, postcode, lat, lon, schedule, hours_per_week,"
-            " start_date, end_date, capacity, min_dutch_level, certificates, status) FROM STDIN",
-            &rows);
-    copy_in("COPY placement_required_skills (placement_id, skill_uri, min_level, essential)"
-            " FROM STDIN",
-            &required_rows);
-    copy_in("COPY placement_taught_skills (placement_id, skill_uri) FROM STDIN", &taught_rows);
+    bench_copy_in(
+        db,
+        "COPY placements (employer_id, title, postcode, lat, lon, schedule, hours_per_week,"
+        " start_date, end_date, capacity, min_dutch_level, certificates, status) FROM STDIN",
+        &rows);
+    bench_copy_in(db,
+                  "COPY placement_required_skills (placement_id, skill_uri, min_level, essential)"
+                  " FROM STDIN",
+                  &required_rows);
+    bench_copy_in(db, "COPY placement_taught_skills (placement_id, skill_uri) FROM STDIN",
+                  &taught_rows);
 
     free(first);
     first = one_value("SELECT COALESCE(max(id), 0) + 1 FROM seekers");
     base = atoll(first);
-    struct copy skill_rows = {0}, goal_rows = {0};
+    struct bench_copy skill_rows = {0}, goal_rows = {0};
     struct bpa_seeker_skill skills[10];
     uint32_t goals[10];
     for (size_t i = 0; i < seekers; i++) {
@@ -273,24 +236,27 @@ static void fill_database(struct bench_world *world, char **uris, size_t placeme
         day_text(s.available_from, start);
         if (s.available_until != BPA_NO_END_DAY)
             day_text(s.available_until, end);
-        put(&rows,
+        bench_copy_put(
+            &rows,
             "%s\tSeeker "
             "%zu\t%d\t%.6f\t%.6f\t%s\t%s\t%s\t%.1f\t%.1f\t%s\tmatching\t1\t2026-01-01T00:00:00Z\n",
             portal, i, pc4, s.lat * 180 / M_PI, s.lon * 180 / M_PI, week, start,
             s.available_until == BPA_NO_END_DAY ? "\\N" : end, s.max_hours_per_week,
             s.max_travel_km, cefr[s.dutch_level]);
         for (unsigned k = 0; k < s.skill_count; k++)
-            put(&skill_rows, "%lld\t%s\t%u\n", base + (long long)i, uris[skills[k].skill - 1],
-                skills[k].level);
+            bench_copy_put(&skill_rows, "%lld\t%s\t%u\n", base + (long long)i,
+                           uris[skills[k].skill - 1], skills[k].level);
         for (unsigned k = 0; k < s.goal_count; k++)
-            put(&goal_rows, "%lld\t%s\n", base + (long long)i, uris[goals[k] - 1]);
+            bench_copy_put(&goal_rows, "%lld\t%s\n", base + (long long)i, uris[goals[k] - 1]);
     }
-    copy_in("COPY seekers (portal_id, name, postcode, lat, lon, availability, available_from,"
-            " available_until, max_hours_per_week, max_travel_km, dutch_level, consent_purpose,"
-            " consent_text_version, consent_given_at) FROM STDIN",
-            &rows);
-    copy_in("COPY seeker_skills (seeker_id, skill_uri, level) FROM STDIN", &skill_rows);
-    copy_in("COPY seeker_learning_goals (seeker_id, skill_uri) FROM STDIN", &goal_rows);
+    bench_copy_in(
+        db,
+        "COPY seekers (portal_id, name, postcode, lat, lon, availability, available_from,"
+        " available_until, max_hours_per_week, max_travel_km, dutch_level, consent_purpose,"
+        " consent_text_version, consent_given_at) FROM STDIN",
+        &rows);
+    bench_copy_in(db, "COPY seeker_skills (seeker_id, skill_uri, level) FROM STDIN", &skill_rows);
+    bench_copy_in(db, "COPY seeker_learning_goals (seeker_id, skill_uri) FROM STDIN", &goal_rows);
     sql("ANALYZE");
     free(rows.buffer);
     free(required_rows.buffer);
@@ -369,14 +335,14 @@ static void sql_rankings(size_t queries, double *median, double *p99)
 
 static size_t discard(char *data, size_t size, size_t count, void *context)
 {
-    struct copy *c = context;
+    struct bench_copy *c = context;
     if (c)
-        put(c, "%.*s", (int)(size * count), data);
+        bench_copy_put(c, "%.*s", (int)(size * count), data);
     return size * count;
 }
 
 static long http(CURL *curl, const char *url, const char *token, const char *body,
-                 struct copy *reply)
+                 struct bench_copy *reply)
 {
     struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
     char bearer[128];
@@ -427,7 +393,7 @@ static void http_rankings(const char *url, size_t queries, struct http_figures *
     for (int i = 0; i < 600 && http(curl, "http://127.0.0.1:18999/readyz", NULL, NULL, NULL) != 200;
          i++)
         usleep(100000);
-    struct copy reply = {0};
+    struct bench_copy reply = {0};
     char body[256];
     snprintf(body, sizeof body, "{\"email\":\"bench@example.org\",\"password\":\"%s\"}", password);
     http(curl, "http://127.0.0.1:18999/v1/auth/login", NULL, body, &reply);

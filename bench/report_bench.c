@@ -9,6 +9,7 @@
  * time in each stage count, so its shape matters more than its contents. */
 #include "report_bench.h"
 
+#include "copy.h"
 #include "timing.h"
 #include "world.h"
 
@@ -75,44 +76,6 @@ static char **column(const char *text, size_t limit)
     return values;
 }
 
-struct text {
-    char *buffer;
-    size_t len, capacity;
-};
-
-static void put(struct text *t, const char *format, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct text *t, const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    int need = vsnprintf(NULL, 0, format, args);
-    va_end(args);
-    if (t->len + (size_t)need + 1 > t->capacity) {
-        t->capacity = (t->len + (size_t)need + 1) * 2;
-        t->buffer = realloc(t->buffer, t->capacity);
-    }
-    va_start(args, format);
-    vsnprintf(t->buffer + t->len, (size_t)need + 1, format, args);
-    va_end(args);
-    t->len += (size_t)need;
-}
-
-/* COPY `t` in with `command`, and empty it. */
-static void copy_in(const char *command, struct text *t)
-{
-    PGresult *r = PQexec(db, command);
-    if (PQresultStatus(r) != PGRES_COPY_IN)
-        fail(command, PQerrorMessage(db));
-    PQclear(r);
-    if (PQputCopyData(db, t->buffer, (int)t->len) != 1 || PQputCopyEnd(db, NULL) != 1)
-        fail(command, PQerrorMessage(db));
-    r = PQgetResult(db);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
-        fail(command, PQresultErrorMessage(r));
-    PQclear(r);
-    t->len = 0;
-}
-
 /* --- the world --- */
 
 static uint64_t state = 20261130;
@@ -159,13 +122,14 @@ static const char *const cefr[] = {"none", "A1", "A2", "B1", "B2", "C1", "C2"};
 
 static void write_employers(struct bench_world *world)
 {
-    struct text rows = {0};
+    struct bench_copy rows = {0};
     for (int i = 0; i < EMPLOYERS; i++) {
         const struct bench_place *at = &world->places[(size_t)i % world->place_count];
-        put(&rows, "%08d\tEmployer %d\t%d\t%.6f\t%.6f\tt\n", 70000000 + i, i, at->pc4, at->lat,
-            at->lon);
+        bench_copy_put(&rows, "%08d\tEmployer %d\t%d\t%.6f\t%.6f\tt\n", 70000000 + i, i, at->pc4,
+                       at->lat, at->lon);
     }
-    copy_in("COPY employers (kvk_number, name, postcode, lat, lon, verified) FROM STDIN", &rows);
+    bench_copy_in(db, "COPY employers (kvk_number, name, postcode, lat, lon, verified) FROM STDIN",
+                  &rows);
     sql("INSERT INTO portals (name) VALUES ('Werkplein'), ('Jongerenloket'), ('Taalhuis'),"
         " ('Buurtcoach')");
     free(rows.buffer);
@@ -176,7 +140,7 @@ static void write_placements(struct bench_world *world, char **skills, char **oc
 {
     long long employer = number("SELECT min(id) FROM employers");
     long long base = number("SELECT COALESCE(max(id), 0) + 1 FROM placements");
-    struct text rows = {0}, required_rows = {0}, taught_rows = {0};
+    struct bench_copy rows = {0}, required_rows = {0}, taught_rows = {0};
     struct bpa_required_skill required[8];
     uint32_t taught[8];
     int pc4;
@@ -187,23 +151,29 @@ static void write_placements(struct bench_world *world, char **skills, char **oc
         week_text(&p.schedule, week);
         day_text(p.start, start);
         day_text(p.end, end);
-        put(&rows, "%lld\tPlacement %d\t%s\t%d\t%.6f\t%.6f\t%s\t%.1f\t%s\t%s\t%d\t%s\t%s\n",
-            employer + (long long)skewed(EMPLOYERS), i, occupations[skewed(OCCUPATIONS)], pc4,
-            p.lat * 180 / M_PI, p.lon * 180 / M_PI, week, p.hours_per_week, start, end, 1 + i % 3,
-            cefr[p.min_dutch_level], i % 10 < 7 ? "open" : "closed");
+        bench_copy_put(&rows,
+                       "%lld\tPlacement %d\t%s\t%d\t%.6f\t%.6f\t%s\t%.1f\t%s\t%s\t%d\t%s\t%s\n",
+                       employer + (long long)skewed(EMPLOYERS), i, occupations[skewed(OCCUPATIONS)],
+                       pc4, p.lat * 180 / M_PI, p.lon * 180 / M_PI, week, p.hours_per_week, start,
+                       end, 1 + i % 3, cefr[p.min_dutch_level], i % 10 < 7 ? "open" : "closed");
         for (unsigned k = 0; k < p.required_count; k++)
-            put(&required_rows, "%lld\t%s\t%u\t%s\n", base + i, skills[required[k].skill - 1],
-                required[k].min_level, required[k].essential ? "t" : "f");
+            bench_copy_put(&required_rows, "%lld\t%s\t%u\t%s\n", base + i,
+                           skills[required[k].skill - 1], required[k].min_level,
+                           required[k].essential ? "t" : "f");
         for (unsigned k = 0; k < p.taught_count; k++)
-            put(&taught_rows, "%lld\t%s\n", base + i, skills[taught[k] - 1]);
+            bench_copy_put(&taught_rows, "%lld\t%s\n", base + i, skills[taught[k] - 1]);
     }
-    copy_in("COPY placements (employer_id, title, occupation_uri, postcode, lat, lon, schedule,"
-            " hours_per_week, start_date, end_date, capacity, min_dutch_level, status) FROM STDIN",
-            &rows);
-    copy_in("COPY placement_required_skills (placement_id, skill_uri, min_level, essential)"
-            " FROM STDIN",
-            &required_rows);
-    copy_in("COPY placement_taught_skills (placement_id, skill_uri) FROM STDIN", &taught_rows);
+    bench_copy_in(
+        db,
+        "COPY placements (employer_id, title, occupation_uri, postcode, lat, lon, schedule,"
+        " hours_per_week, start_date, end_date, capacity, min_dutch_level, status) FROM STDIN",
+        &rows);
+    bench_copy_in(db,
+                  "COPY placement_required_skills (placement_id, skill_uri, min_level, essential)"
+                  " FROM STDIN",
+                  &required_rows);
+    bench_copy_in(db, "COPY placement_taught_skills (placement_id, skill_uri) FROM STDIN",
+                  &taught_rows);
     free(rows.buffer);
     free(required_rows.buffer);
     free(taught_rows.buffer);
@@ -213,7 +183,7 @@ static void write_seekers(struct bench_world *world, char **skills)
 {
     long long portal = number("SELECT min(id) FROM portals");
     long long base = number("SELECT COALESCE(max(id), 0) + 1 FROM seekers");
-    struct text rows = {0}, skill_rows = {0}, goal_rows = {0};
+    struct bench_copy rows = {0}, skill_rows = {0}, goal_rows = {0};
     struct bpa_seeker_skill held[10];
     uint32_t goals[10];
     int pc4;
@@ -226,24 +196,27 @@ static void write_seekers(struct bench_world *world, char **skills)
         if (s.available_until != BPA_NO_END_DAY)
             day_text(s.available_until, until);
         bool left = i >= ACTIVE_SEEKERS;
-        put(&rows,
-            "%lld\tSeeker %d\t%d\t%.6f\t%.6f\t%s\t%s\t%s\t%.1f\t%.1f\t%s\tmatching\t1\t"
-            "2025-01-01T00:00:00Z\t%s\t%s\n",
-            portal + i % 4, i, pc4, s.lat * 180 / M_PI, s.lon * 180 / M_PI, week, from,
-            s.available_until == BPA_NO_END_DAY ? "\\N" : until, s.max_hours_per_week,
-            s.max_travel_km, cefr[s.dutch_level], left ? "left" : "active",
-            left && i % 2 ? "2026-06-01T00:00:00Z" : "\\N");
+        bench_copy_put(&rows,
+                       "%lld\tSeeker %d\t%d\t%.6f\t%.6f\t%s\t%s\t%s\t%.1f\t%.1f\t%s\tmatching\t1\t"
+                       "2025-01-01T00:00:00Z\t%s\t%s\n",
+                       portal + i % 4, i, pc4, s.lat * 180 / M_PI, s.lon * 180 / M_PI, week, from,
+                       s.available_until == BPA_NO_END_DAY ? "\\N" : until, s.max_hours_per_week,
+                       s.max_travel_km, cefr[s.dutch_level], left ? "left" : "active",
+                       left && i % 2 ? "2026-06-01T00:00:00Z" : "\\N");
         for (unsigned k = 0; k < s.skill_count; k++)
-            put(&skill_rows, "%lld\t%s\t%u\n", base + i, skills[held[k].skill - 1], held[k].level);
+            bench_copy_put(&skill_rows, "%lld\t%s\t%u\n", base + i, skills[held[k].skill - 1],
+                           held[k].level);
         for (unsigned k = 0; k < s.goal_count; k++)
-            put(&goal_rows, "%lld\t%s\n", base + i, skills[goals[k] - 1]);
+            bench_copy_put(&goal_rows, "%lld\t%s\n", base + i, skills[goals[k] - 1]);
     }
-    copy_in("COPY seekers (portal_id, name, postcode, lat, lon, availability, available_from,"
-            " available_until, max_hours_per_week, max_travel_km, dutch_level, consent_purpose,"
-            " consent_text_version, consent_given_at, status, erased_at) FROM STDIN",
-            &rows);
-    copy_in("COPY seeker_skills (seeker_id, skill_uri, level) FROM STDIN", &skill_rows);
-    copy_in("COPY seeker_learning_goals (seeker_id, skill_uri) FROM STDIN", &goal_rows);
+    bench_copy_in(
+        db,
+        "COPY seekers (portal_id, name, postcode, lat, lon, availability, available_from,"
+        " available_until, max_hours_per_week, max_travel_km, dutch_level, consent_purpose,"
+        " consent_text_version, consent_given_at, status, erased_at) FROM STDIN",
+        &rows);
+    bench_copy_in(db, "COPY seeker_skills (seeker_id, skill_uri, level) FROM STDIN", &skill_rows);
+    bench_copy_in(db, "COPY seeker_learning_goals (seeker_id, skill_uri) FROM STDIN", &goal_rows);
     free(rows.buffer);
     free(skill_rows.buffer);
     free(goal_rows.buffer);
@@ -251,7 +224,7 @@ static void write_seekers(struct bench_world *world, char **skills)
 
 /* One match's life being written: its history rows and its final state. */
 struct life {
-    struct text *history;
+    struct bench_copy *history;
     long long id;
     const char *state;
     double at, stop, approved_at, changed_at;
@@ -267,8 +240,8 @@ static bool step(struct life *m, double at, const char *action, const char *to, 
         return false;
     char when[24];
     time_text(at, when);
-    put(m->history, "%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", m->id, action, m->state ? m->state : "\\N",
-        to, actor, reason ? reason : "\\N", when);
+    bench_copy_put(m->history, "%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", m->id, action,
+                   m->state ? m->state : "\\N", to, actor, reason ? reason : "\\N", when);
     if (!m->state || strcmp(m->state, to) != 0)
         m->changed_at = at;
     m->state = to;
@@ -351,7 +324,7 @@ static void write_matches(void)
     long long placement = number("SELECT min(id) FROM placements");
     long long base = number("SELECT COALESCE(max(id), 0) + 1 FROM matches");
     double now = (double)time(NULL), year = 365 * DAY;
-    struct text rows = {0}, history = {0};
+    struct bench_copy rows = {0}, history = {0};
     long long id = base;
     for (int s = 0; s < ACTIVE_SEEKERS + LEFT_SEEKERS; s++)
         for (int k = 0; k < MATCHES_EACH; k++, id++) {
@@ -368,16 +341,19 @@ static void write_matches(void)
             char since[24], approved[24];
             time_text(m.changed_at, since);
             time_text(m.approved_at, approved);
-            put(&rows, "%lld\t%lld\t%s\t%s\t%s\t%d\t{}\tr1\t%s\t%s\n", seeker + s, placement + p,
-                m.state, m.accepted ? "t" : "f", m.confirmed ? "t" : "f", 40 + (int)(id % 50),
-                since, m.approved_at ? approved : "\\N");
+            bench_copy_put(&rows, "%lld\t%lld\t%s\t%s\t%s\t%d\t{}\tr1\t%s\t%s\n", seeker + s,
+                           placement + p, m.state, m.accepted ? "t" : "f", m.confirmed ? "t" : "f",
+                           40 + (int)(id % 50), since, m.approved_at ? approved : "\\N");
         }
-    copy_in("COPY matches (seeker_id, placement_id, state, employer_accepted, seeker_confirmed,"
-            " score, explanation, rules_version, state_since, approved_at) FROM STDIN",
-            &rows);
-    copy_in("COPY match_history (match_id, action, from_state, to_state, actor_kind,"
-            " reason_code, at) FROM STDIN",
-            &history);
+    bench_copy_in(
+        db,
+        "COPY matches (seeker_id, placement_id, state, employer_accepted, seeker_confirmed,"
+        " score, explanation, rules_version, state_since, approved_at) FROM STDIN",
+        &rows);
+    bench_copy_in(db,
+                  "COPY match_history (match_id, action, from_state, to_state, actor_kind,"
+                  " reason_code, at) FROM STDIN",
+                  &history);
     free(rows.buffer);
     free(history.buffer);
 }
@@ -409,12 +385,12 @@ static void write_world(const char *geonames)
 static size_t keep(char *data, size_t size, size_t count, void *context)
 {
     if (context)
-        put(context, "%.*s", (int)(size * count), data);
+        bench_copy_put(context, "%.*s", (int)(size * count), data);
     return size * count;
 }
 
 static long get(CURL *curl, const char *url, const char *token, const char *body,
-                struct text *reply)
+                struct bench_copy *reply)
 {
     struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
     char bearer[128];
@@ -452,7 +428,7 @@ static void log_in(CURL *curl, const char *url, char token[80])
     for (int i = 0;
          i < 600 && get(curl, "http://127.0.0.1:" PORT "/readyz", NULL, NULL, NULL) != 200; i++)
         usleep(100000);
-    struct text reply = {0};
+    struct bench_copy reply = {0};
     char body[256];
     snprintf(body, sizeof body, "{\"email\":\"reports@example.org\",\"password\":\"%s\"}",
              password);
@@ -467,7 +443,7 @@ static void log_in(CURL *curl, const char *url, char token[80])
 /* Times `runs` GETs of `path` (one more before, not timed); the last reply
  * is left in `reply`. */
 static void time_report(CURL *curl, const char *token, const char *path, size_t runs,
-                        double *median, double *p99, struct text *reply)
+                        double *median, double *p99, struct bench_copy *reply)
 {
     char url[512];
     snprintf(url, sizeof url, "http://127.0.0.1:" PORT "%s", path);
@@ -486,7 +462,7 @@ static void time_report(CURL *curl, const char *token, const char *path, size_t 
 }
 
 /* A figure of a JSON reply, for the table's last column. */
-static long long figure(const struct text *reply, const char *member)
+static long long figure(const struct bench_copy *reply, const char *member)
 {
     json_t *doc = json_loadb(reply->buffer, reply->len, 0, NULL);
     json_t *value = json_object_get(doc, member);
@@ -555,7 +531,7 @@ int bench_reports(const char *url, const char *geonames, bool quick)
     printf("| report | JSON median ms | JSON p99 ms | CSV median ms | CSV p99 ms | JSON bytes |"
            " figure |\n");
     printf("|---|---:|---:|---:|---:|---:|---|\n");
-    struct text reply = {0};
+    struct bench_copy reply = {0};
     for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
         double json_median, json_p99, csv_median, csv_p99;
         char csv[300];
