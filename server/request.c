@@ -172,6 +172,18 @@ int bpa_reply_page(struct bpa_request *request, json_t *items, const struct bpa_
                           json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
 }
 
+json_t *bpa_call_json(struct bpa_db_conn *conn, const char *statement, int count,
+                      const char *const *params, enum bpa_db_status *status)
+{
+    char *text = NULL;
+    *status = bpa_db_call(conn, statement, count, params, &text);
+    json_t *value = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+    if (*status == BPA_DB_OK && text && !value)
+        *status = BPA_DB_HARD;
+    free(text);
+    return value;
+}
+
 int bpa_reply_listed(struct bpa_request *request, const char *statement)
 {
     json_t *details = json_array();

@@ -71,6 +71,11 @@ void bpa_page_free(struct bpa_page *page);
 int bpa_reply_page(struct bpa_request *request, json_t *items, const struct bpa_page *page,
                    const char *key);
 
+/* A statement's one value as JSON (a new reference): NULL with *status OK
+ * when there is no row; a value that is not JSON is BPA_DB_HARD. */
+json_t *bpa_call_json(struct bpa_db_conn *conn, const char *statement, int count,
+                      const char *const *params, enum bpa_db_status *status);
+
 /* A list without filters: the page the query asks for (a 422 for a bad
  * cursor or limit), from `statement`, which takes the cursor's key and the
  * limit and answers a JSON array ordered by "id". */

@@ -153,6 +153,29 @@ static int take_seeker(const char *const *values, int count, void *context)
     return 0;
 }
 
+/* Room for one more placement in the three arrays that hold them. */
+static bool room_for_placement(struct bpa_round_inputs *in, size_t *room)
+{
+    if (in->placement_count < *room)
+        return true;
+    size_t wanted = *room ? *room * 2 : 256;
+    void *placements = realloc(in->placements, wanted * sizeof *in->placements);
+    if (placements)
+        in->placements = placements;
+    void *free_places =
+        placements ? realloc(in->free_places, wanted * sizeof *in->free_places) : NULL;
+    if (free_places)
+        in->free_places = free_places;
+    void *employers =
+        free_places ? realloc(in->employer_of, wanted * sizeof *in->employer_of) : NULL;
+    if (employers)
+        in->employer_of = employers;
+    if (!employers)
+        return false;
+    *room = wanted;
+    return true;
+}
+
 /* the 13 matcher columns, then free places and employer */
 static int take_placement(const char *const *values, int count, void *context)
 {
@@ -165,37 +188,16 @@ static int take_placement(const char *const *values, int count, void *context)
         in->placement_count++;
         return 0;
     }
-    size_t n = in->placement_count, room = l->room_placements;
+    size_t n = in->placement_count;
     struct bpa_placement_holder *h = keep_holder(l, sizeof *h);
-    if (!h || !grow((void **)&in->placements, &room, n, sizeof *in->placements) ||
-        !grow((void **)&in->free_places, &(size_t){l->room_placements}, n,
-              sizeof *in->free_places) ||
-        !grow((void **)&in->employer_of, &(size_t){l->room_placements}, n, sizeof *in->employer_of))
+    if (!h || !room_for_placement(in, &l->room_placements))
         return l->out_of_memory = true, 1;
-    l->room_placements = room; /* the three arrays grow together */
     bpa_match_read_placement(values, in->vocab, true, h);
     in->placements[n] = h->placement;
     in->free_places[n] = (uint32_t)strtoul(values[13], NULL, 10);
     in->employer_of[n] = strtoll(values[14], NULL, 10);
     in->placement_count++;
     return 0;
-}
-
-/* A JSON list of ids as a PostgreSQL array literal, "{1,2,3}". */
-static char *array_literal(const json_t *ids)
-{
-    if (!ids)
-        return NULL;
-    size_t size = 3 + json_array_size(ids) * 21, used = 0, i;
-    char *text = malloc(size);
-    json_t *id;
-    if (!text)
-        return NULL;
-    text[used++] = '{';
-    json_array_foreach(ids, i, id) used += (size_t)snprintf(
-        text + used, size - used, "%s%lld", i ? "," : "", (long long)json_integer_value(id));
-    snprintf(text + used, size - used, "}");
-    return text;
 }
 
 static const char *integer_text(const json_t *params, const char *name, char out[24])
@@ -226,8 +228,8 @@ static enum bpa_db_status read_inputs(struct bpa_db_conn *conn, void *context)
     crypto_generichash_update(&l->hash, (const unsigned char *)w->rules_version,
                               strlen(w->rules_version) + 1);
     char portal[24], employer[24];
-    char *seeker_ids = array_literal(json_object_get(w->params, "seeker_ids"));
-    char *placement_ids = array_literal(json_object_get(w->params, "placement_ids"));
+    char *seeker_ids = json_dumps(json_object_get(w->params, "seeker_ids"), JSON_COMPACT);
+    char *placement_ids = json_dumps(json_object_get(w->params, "placement_ids"), JSON_COMPACT);
     const char *seeker_params[] = {
         seeker_ids, integer_text(w->params, "portal_id", portal),
         json_string_value(json_object_get(w->params, "postcode_prefix"))};
@@ -438,7 +440,7 @@ static json_t *per_employer(const struct outcome *o)
     json_t *by_id = json_object();
     for (uint32_t p = 0; p < o->round->placement_count; p++) {
         char key[24];
-        snprintf(key, sizeof key, "%020lld",
+        snprintf(key, sizeof key, "%lld",
                  (long long)o->in->employer_of[o->round->placement_input[p]]);
         json_t *e = json_object_get(by_id, key);
         if (!e) {

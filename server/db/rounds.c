@@ -10,6 +10,9 @@
     "p.capacity - (SELECT count(*) FROM matches m WHERE m.placement_id = p.id"                     \
     " AND m.state IN " HOLDING ")"
 
+/* the ids of a JSON list parameter, for IN */
+#define IDS_OF(param) "(SELECT jsonb_array_elements_text(" param "::jsonb)::bigint)"
+
 #define ROUND_DOC                                                                                  \
     "(jsonb_build_object('id', r.id, 'name', r.name, 'mode', r.mode, 'status', r.status,"          \
     " 'params', r.params, 'rules_version', r.rules_version, 'created_at', r.created_at,"           \
@@ -22,27 +25,30 @@
     " 'explanation', explanation)"
 
 const struct bpa_db_statement bpa_db_round_statements[] = {
-    /* ids (bigint[] or NULL), portal, postcode prefix: the seekers a round
+    /* ids (a JSON list, or NULL), portal, postcode prefix: the seekers a round
      * may place, in id order: active, consenting, holding no match */
     {"round_seekers", "SELECT " BPA_DB_SEEKER_COLUMNS " FROM match_seekers WHERE active AND id IN ("
-                      " SELECT s.id FROM seekers s WHERE ($1::bigint[] IS NULL OR s.id = ANY($1))"
-                      " AND ($2::bigint IS NULL OR s.portal_id = $2)"
-                      " AND ($3::text IS NULL OR left(s.postcode, length($3)) = $3)"
-                      " AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.seeker_id = s.id"
-                      " AND m.state IN " HOLDING ")) ORDER BY id"},
+                      " SELECT s.id FROM seekers s WHERE ($1::jsonb IS NULL OR s.id IN " IDS_OF(
+                          "$1") ")"
+                                " AND ($2::bigint IS NULL OR s.portal_id = $2)"
+                                " AND ($3::text IS NULL OR left(s.postcode, length($3)) = $3)"
+                                " AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.seeker_id = s.id"
+                                " AND m.state IN " HOLDING ")) ORDER BY id"},
     /* ids, employer, start from, start until, occupation: open placements
      * with a free place, in id order, with their free places and employer */
     {"round_placements",
      "SELECT " BPA_DB_PLACEMENT_COLUMNS ", free_places, employer_id FROM match_placements"
      " JOIN (SELECT p.id AS placement, " FREE_PLACES " AS free_places, p.employer_id"
      " FROM placements p WHERE p.status = 'open'"
-     " AND ($1::bigint[] IS NULL OR p.id = ANY($1)) AND ($2::bigint IS NULL OR p.employer_id = $2)"
-     " AND ($3::date IS NULL OR p.start_date >= $3) AND ($4::date IS NULL OR p.start_date <= $4)"
-     " AND ($5::text IS NULL OR p.occupation_uri = $5)) f ON f.placement = id"
-     " WHERE free_places > 0 ORDER BY id"},
-    /* employer ids (bigint[]) -> {id: name} */
+     " AND ($1::jsonb IS NULL OR p.id IN " IDS_OF(
+         "$1") ") AND ($2::bigint IS NULL OR p.employer_id = $2)"
+               " AND ($3::date IS NULL OR p.start_date >= $3) AND ($4::date IS NULL OR "
+               "p.start_date <= $4)"
+               " AND ($5::text IS NULL OR p.occupation_uri = $5)) f ON f.placement = id"
+               " WHERE free_places > 0 ORDER BY id"},
+    /* employer ids (a JSON list) -> {id: name} */
     {"round_employer_names",
-     "SELECT COALESCE(json_object_agg(id, name), '{}') FROM employers WHERE id = ANY($1)"},
+     "SELECT COALESCE(json_object_agg(id, name), '{}') FROM employers WHERE id IN " IDS_OF("$1")},
     /* name, mode, params, rules version, digest, result, ms, account -> id */
     {"round_insert",
      "INSERT INTO rounds (name, mode, params, rules_version, input_digest, result, computed_ms,"

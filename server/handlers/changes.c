@@ -14,16 +14,6 @@
 
 #define DEFAULT_LIMIT "100"
 
-static json_t *call_json(struct bpa_db_conn *conn, const char *statement, int count,
-                         const char *const *params, enum bpa_db_status *status)
-{
-    char *text = NULL;
-    *status = bpa_db_call(conn, statement, count, params, &text);
-    json_t *value = text ? json_loads(text, 0, NULL) : NULL;
-    free(text);
-    return value;
-}
-
 /* 410: the entries after `after` were partly deleted; the client reads the
  * lists again, then follows from `latest`, taken before it reads them. */
 static int reply_expired(struct bpa_request *request, const json_t *horizon)
@@ -59,13 +49,13 @@ int bpa_handle_changes(struct bpa_request *request)
                             limit ? limit : DEFAULT_LIMIT};
     enum bpa_db_status status;
     /* the horizon first: entries deleted after it was read are older still */
-    json_t *horizon = call_json(request->db, "changes_horizon", 0, NULL, &status);
+    json_t *horizon = bpa_call_json(request->db, "changes_horizon", 0, NULL, &status);
     json_t *items = NULL;
     bool expired = status == BPA_DB_OK &&
                    strtoll(params[0], NULL, 10) <
                        (long long)json_integer_value(json_object_get(horizon, "purged_through"));
     if (status == BPA_DB_OK && !expired)
-        items = call_json(request->db, "changes_page", 3, params, &status);
+        items = bpa_call_json(request->db, "changes_page", 3, params, &status);
     int rc;
     if (status != BPA_DB_OK) {
         rc = bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);

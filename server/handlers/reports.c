@@ -140,20 +140,6 @@ static int reply_invalid(struct bpa_request *request, json_t *details)
     return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
 }
 
-/* A statement's one JSON value, or NULL (with *status not OK, or out of
- * memory). */
-static json_t *call_json(struct bpa_db_conn *conn, const char *statement, int count,
-                         const char *const *params, enum bpa_db_status *status)
-{
-    char *text = NULL;
-    *status = bpa_db_call(conn, statement, count, params, &text);
-    json_t *value = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
-    free(text);
-    if (*status == BPA_DB_OK && !value)
-        *status = BPA_DB_HARD;
-    return value;
-}
-
 /* A share rounded to 4 decimals, or null when nothing was there to convert. */
 static json_t *share(json_int_t part, json_int_t whole)
 {
@@ -248,8 +234,8 @@ int bpa_handle_report_funnel(struct bpa_request *request)
     json_t *counted = NULL;
     if (read_range(request, from, to, details, &status)) {
         const char *params[] = {from, to, period ? period : "month", group};
-        counted = call_json(request->db, group ? "report_funnel_grouped" : "report_funnel",
-                            group ? 4 : 3, params, &status);
+        counted = bpa_call_json(request->db, group ? "report_funnel_grouped" : "report_funnel",
+                                group ? 4 : 3, params, &status);
     }
     json_t *doc = NULL;
     if (counted) {
@@ -320,9 +306,9 @@ int bpa_handle_report_time_in_stage(struct bpa_request *request)
     json_t *states = NULL, *employers = NULL;
     if (read_range(request, from, to, details, &status)) {
         const char *params[] = {from, to};
-        states = call_json(request->db, "report_time_in_stage", 2, params, &status);
+        states = bpa_call_json(request->db, "report_time_in_stage", 2, params, &status);
         if (states)
-            employers = call_json(request->db, "report_employer_response", 2, params, &status);
+            employers = bpa_call_json(request->db, "report_employer_response", 2, params, &status);
     }
     if (json_array_size(details)) {
         json_decref(states);
@@ -427,7 +413,7 @@ static enum bpa_db_status name_skills(struct bpa_db_conn *conn, json_t *const *l
     json_decref(uris);
     enum bpa_db_status status = BPA_DB_HARD;
     json_t *labels =
-        text ? call_json(conn, "report_skill_labels", 1, (const char *const[]){text}, &status)
+        text ? bpa_call_json(conn, "report_skill_labels", 1, (const char *const[]){text}, &status)
              : NULL;
     free(text);
     for (size_t l = 0; l < count; l++)

@@ -22,16 +22,6 @@ static double ms_since(const struct timespec *start)
            (double)(now.tv_nsec - start->tv_nsec) / 1e6;
 }
 
-static json_t *call_json(struct bpa_db_conn *conn, const char *statement, int count,
-                         const char *const *params, enum bpa_db_status *status)
-{
-    char *text = NULL;
-    *status = bpa_db_call(conn, statement, count, params, &text);
-    json_t *value = text ? json_loads(text, 0, NULL) : NULL;
-    free(text);
-    return value;
-}
-
 /* The employers' names, for people reading the result. */
 static void name_employers(struct bpa_db_conn *conn, json_t *employers)
 {
@@ -40,13 +30,9 @@ static void name_employers(struct bpa_db_conn *conn, json_t *employers)
     json_array_foreach(employers, i, e) json_array_append(ids, json_object_get(e, "employer_id"));
     char *list = json_dumps(ids, JSON_COMPACT);
     json_decref(ids);
-    if (list) {
-        list[0] = '{'; /* a JSON list of integers is a PostgreSQL array once bracketed so */
-        list[strlen(list) - 1] = '}';
-    }
     enum bpa_db_status status;
     json_t *names =
-        call_json(conn, "round_employer_names", 1, (const char *const[]){list}, &status);
+        bpa_call_json(conn, "round_employer_names", 1, (const char *const[]){list}, &status);
     free(list);
     json_array_foreach(employers, i, e)
     {
@@ -88,7 +74,7 @@ static enum bpa_db_status lock_computed(struct bpa_db_conn *conn, const char *id
                                         enum bpa_error *refused)
 {
     enum bpa_db_status status;
-    json_t *round = call_json(conn, "round_lock", 1, &id, &status);
+    json_t *round = bpa_call_json(conn, "round_lock", 1, &id, &status);
     *refused = status == BPA_DB_OK ? refusal_of(json_string_value(json_object_get(round, "status")))
                                    : BPA_ERR_COUNT;
     json_decref(round);
@@ -137,26 +123,32 @@ static enum bpa_db_status store(struct bpa_db_conn *conn, void *context)
     return status;
 }
 
+/* Whether the inputs of `round` (its params and input_digest) changed
+ * since it was computed: its selection read again and hashed with today's
+ * rules, which differ from its own when the rules changed. */
+static enum bpa_db_status inputs_changed(struct bpa_request *request, const json_t *round,
+                                         bool *changed)
+{
+    struct bpa_round_inputs now;
+    enum bpa_db_status status = bpa_round_inputs_load(request->db, json_object_get(round, "params"),
+                                                      request->server->rules.version, true, &now);
+    *changed = status == BPA_DB_OK &&
+               strcmp(now.digest, json_string_value(json_object_get(round, "input_digest"))) != 0;
+    bpa_round_inputs_free(&now);
+    return status;
+}
+
 /* The stored round as answered: its document, and whether its inputs have
  * changed since (only while it may still be committed). */
 static json_t *round_document(struct bpa_request *request, const char *id,
                               enum bpa_db_status *status)
 {
-    json_t *doc = call_json(request->db, "round_get", 1, &id, status);
+    json_t *doc = bpa_call_json(request->db, "round_get", 1, &id, status);
     if (*status != BPA_DB_OK || !doc)
         return doc;
     bool stale = false;
-    const char *round_status = json_string_value(json_object_get(doc, "status"));
-    if (strcmp(round_status, "computed") == 0) {
-        struct bpa_round_inputs now;
-        *status = bpa_round_inputs_load(request->db, json_object_get(doc, "params"),
-                                        json_string_value(json_object_get(doc, "rules_version")),
-                                        true, &now);
-        stale = strcmp(now.digest, json_string_value(json_object_get(doc, "input_digest"))) != 0 ||
-                strcmp(request->server->rules.version,
-                       json_string_value(json_object_get(doc, "rules_version"))) != 0;
-        bpa_round_inputs_free(&now);
-    }
+    if (strcmp(json_string_value(json_object_get(doc, "status")), "computed") == 0)
+        *status = inputs_changed(request, doc, &stale);
     json_object_del(doc, "input_digest");
     json_object_set_new(doc, "stale", json_boolean(stale));
     return doc;
@@ -247,7 +239,7 @@ int bpa_handle_round_recompute(struct bpa_request *request)
     if (!bpa_body_empty(request, &rc))
         return rc;
     enum bpa_db_status status;
-    json_t *old = call_json(request->db, "round_lock", 1, (const char *const[]){id}, &status);
+    json_t *old = bpa_call_json(request->db, "round_lock", 1, (const char *const[]){id}, &status);
     enum bpa_error refused = status == BPA_DB_OK
                                  ? refusal_of(json_string_value(json_object_get(old, "status")))
                                  : bpa_error_from_db(status);
@@ -298,8 +290,8 @@ static enum bpa_db_status drop(struct bpa_db_conn *conn, void *context)
     d->pair = NULL;
     enum bpa_db_status status = lock_computed(conn, d->round, &d->refused);
     if (status == BPA_DB_OK)
-        d->pair = call_json(conn, "round_pair_drop", 3,
-                            (const char *const[]){d->round, d->seeker, d->dropped}, &status);
+        d->pair = bpa_call_json(conn, "round_pair_drop", 3,
+                                (const char *const[]){d->round, d->seeker, d->dropped}, &status);
     return status;
 }
 
@@ -400,14 +392,14 @@ static enum bpa_db_status commit(struct bpa_db_conn *conn, void *context)
     c->answer = NULL;
     enum bpa_db_status status = bpa_idempotency_claim(conn, c->idempotency);
     json_t *round =
-        status == BPA_DB_OK ? call_json(conn, "round_lock", 1, &c->round, &status) : NULL;
+        status == BPA_DB_OK ? bpa_call_json(conn, "round_lock", 1, &c->round, &status) : NULL;
     c->refused = status == BPA_DB_OK
                      ? refusal_of(json_string_value(json_object_get(round, "status")))
                      : BPA_ERR_COUNT;
     if (c->refused != BPA_ERR_COUNT)
         status = BPA_DB_ABORT;
     json_t *pairs = status == BPA_DB_OK
-                        ? call_json(conn, "round_pairs_to_commit", 1, &c->round, &status)
+                        ? bpa_call_json(conn, "round_pairs_to_commit", 1, &c->round, &status)
                         : NULL;
     json_t *created = json_array(), *skipped = json_array(), *pair;
     size_t i;
@@ -454,13 +446,14 @@ int bpa_handle_round_commit(struct bpa_request *request)
     if (!bpa_idempotent_no_body(request, &idempotency, &rc))
         return rc;
     enum bpa_db_status status;
-    json_t *doc = round_document(request, id, &status); /* for its staleness */
-    struct committing c = {.request = request,
-                           .idempotency = &idempotency,
-                           .round = id,
-                           .stale = json_is_true(json_object_get(doc, "stale")),
-                           .refused = BPA_ERR_COUNT};
-    json_decref(doc);
+    /* read apart from the transaction: loading inputs is a transaction of its own */
+    json_t *round = bpa_call_json(request->db, "round_lock", 1, (const char *const[]){id}, &status);
+    struct committing c = {
+        .request = request, .idempotency = &idempotency, .round = id, .refused = BPA_ERR_COUNT};
+    if (status == BPA_DB_OK &&
+        refusal_of(json_string_value(json_object_get(round, "status"))) == BPA_ERR_COUNT)
+        status = inputs_changed(request, round, &c.stale);
+    json_decref(round);
     if (status == BPA_DB_OK)
         status = bpa_db_transaction(request->db, BPA_DB_READ_COMMITTED, commit, &c);
     if (status == BPA_DB_OK && c.answer)
