@@ -1,11 +1,10 @@
 /* Rankings: a scan with a cheap box-and-dates prefilter, then full scoring
  * of what is left, kept in a bounded heap. */
 #include "matcher.h"
+#include "pair_tests.h"
 
 #include <math.h>
 #include <stdlib.h>
-
-#define EARTH_RADIUS_KM 6371.0088
 
 bool bpa_ranked_before(const struct bpa_ranked *a, const struct bpa_ranked *b)
 {
@@ -67,48 +66,15 @@ void bpa_topk_finish(struct bpa_topk *top)
     qsort(top->items, top->count, sizeof top->items[0], best_first);
 }
 
-/* True when b may lie within `km` of a: a box in latitude and longitude that
- * holds every such point (so it never drops a pair the filter would keep). */
-static bool in_box(double lat_a, double lon_a, double lat_b, double lon_b, double km)
-{
-    double reach = km / EARTH_RADIUS_KM * 1.0001;
-    if (fabs(lat_b - lat_a) > reach)
-        return false;
-    double widest = fabs(lat_a) + reach; /* the latitude where a degree of longitude is shortest */
-    double cos_widest = widest < M_PI_2 ? cos(widest) : 0;
-    return cos_widest <= 0 || fabs(lon_b - lon_a) * cos_widest <= reach;
-}
-
-static bool dates_fit(const struct bpa_match_rules *rules, const struct bpa_seeker *s,
-                      const struct bpa_placement *p)
-{
-    return (int64_t)s->available_from <= (int64_t)p->start + rules->grace_days &&
-           s->available_until >= p->end;
-}
-
-/* Whether the seeker has every essential skill: a merge of two sorted lists,
- * cheaper than the distance, and in a crowded region the filter that
- * rejects most pairs. */
-static bool has_essentials(const struct bpa_seeker *s, const struct bpa_placement *p)
-{
-    unsigned j = 0;
-    for (unsigned i = 0; i < p->required_count; i++) {
-        if (!p->required[i].essential)
-            continue;
-        while (j < s->skill_count && s->skills[j].skill < p->required[i].skill)
-            j++;
-        if (j == s->skill_count || s->skills[j].skill != p->required[i].skill)
-            return false;
-    }
-    return true;
-}
-
 bool bpa_match_may_fit(const struct bpa_match_rules *rules, const struct bpa_seeker *seeker,
                        const struct bpa_placement *placement)
 {
-    return placement->open && dates_fit(rules, seeker, placement) &&
-           seeker->dutch_level >= placement->min_dutch_level && has_essentials(seeker, placement) &&
-           in_box(seeker->lat, seeker->lon, placement->lat, placement->lon, seeker->max_travel_km);
+    /* essential skills before the box: in a crowded region they reject most */
+    return placement->open && bpa_pair_dates_fit(rules, seeker, placement) &&
+           seeker->dutch_level >= placement->min_dutch_level &&
+           !bpa_pair_missing_essentials(seeker, placement) &&
+           bpa_pair_in_box(seeker->lat, seeker->lon, placement->lat, placement->lon,
+                           seeker->max_travel_km);
 }
 
 static void consider(const struct bpa_match_rules *rules, const struct bpa_seeker *s,
@@ -134,8 +100,8 @@ size_t bpa_rank_placements(const struct bpa_match_rules *rules, const struct bpa
         reach = options->within_km;
     for (size_t i = 0; i < count; i++) {
         const struct bpa_placement *p = &placements[i];
-        if (!p->open || !in_box(seeker->lat, seeker->lon, p->lat, p->lon, reach) ||
-            !dates_fit(rules, seeker, p) || seeker->dutch_level < p->min_dutch_level ||
+        if (!p->open || !bpa_pair_in_box(seeker->lat, seeker->lon, p->lat, p->lon, reach) ||
+            !bpa_pair_dates_fit(rules, seeker, p) || seeker->dutch_level < p->min_dutch_level ||
             (options->occupation && p->occupation != options->occupation))
             continue;
         consider(rules, seeker, p, options, p->id, &top);
@@ -156,8 +122,8 @@ size_t bpa_rank_seekers(const struct bpa_match_rules *rules, const struct bpa_pl
         double reach = s->max_travel_km;
         if (options->within_km > 0 && options->within_km < reach)
             reach = options->within_km;
-        if (!in_box(s->lat, s->lon, placement->lat, placement->lon, reach) ||
-            !dates_fit(rules, s, placement) || s->dutch_level < placement->min_dutch_level)
+        if (!bpa_pair_in_box(s->lat, s->lon, placement->lat, placement->lon, reach) ||
+            !bpa_pair_dates_fit(rules, s, placement) || s->dutch_level < placement->min_dutch_level)
             continue;
         consider(rules, s, placement, options, s->id, &top);
     }

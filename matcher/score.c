@@ -1,13 +1,12 @@
 /* Scoring one pair: hard filters, four components, the weighted score, and
  * everything the explanation needs. */
 #include "matcher.h"
+#include "pair_tests.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define EARTH_RADIUS_KM 6371.0088
 
 static const char *const filter_codes[BPA_FILTER_COUNT] = {
     "placement_not_open", "too_far",         "dates",    "language",
@@ -73,7 +72,7 @@ double bpa_match_distance_km(double lat1, double lon1, double lat2, double lon2)
 {
     double dlat = sin((lat2 - lat1) / 2), dlon = sin((lon2 - lon1) / 2);
     double h = dlat * dlat + cos(lat1) * cos(lat2) * dlon * dlon;
-    return 2 * EARTH_RADIUS_KM * asin(sqrt(h < 1 ? h : 1));
+    return 2 * BPA_EARTH_RADIUS_KM * asin(sqrt(h < 1 ? h : 1));
 }
 
 void bpa_week_from_text(struct bpa_week *week, const char *slots)
@@ -116,35 +115,21 @@ static unsigned common(const uint32_t *wanted, unsigned wanted_count, const uint
     return found;
 }
 
-/* True when b lies farther than `km` from a for certain: outside a box in
- * latitude and longitude that holds every point within reach (widened a
- * little against rounding), so no pair within reach is ever refused
- * without the exact distance. */
-static bool surely_beyond(double lat_a, double lon_a, double lat_b, double lon_b, double km)
+/* The filters both bpa_match_evaluate and bpa_match_filters test alike. */
+static unsigned plain_filters(const struct bpa_match_rules *rules, const struct bpa_seeker *s,
+                              const struct bpa_placement *p)
 {
-    double reach = km / EARTH_RADIUS_KM * 1.0001;
-    if (fabs(lat_b - lat_a) > reach)
-        return true;
-    double widest = fabs(lat_a) + reach; /* where a degree of longitude is shortest */
-    double cos_widest = widest < M_PI_2 ? cos(widest) : 0;
-    return cos_widest > 0 && fabs(lon_b - lon_a) * cos_widest > reach;
-}
-
-/* The essential skills of p the seeker lacks, as bits by required index. */
-static uint64_t missing_essentials(const struct bpa_seeker *s, const struct bpa_placement *p)
-{
-    uint64_t missing = 0;
-    unsigned j = 0;
-    unsigned required =
-        p->required_count < BPA_MATCH_MAX_SKILLS ? p->required_count : BPA_MATCH_MAX_SKILLS;
-    for (unsigned i = 0; i < required; i++) {
-        const struct bpa_required_skill *r = &p->required[i];
-        while (j < s->skill_count && s->skills[j].skill < r->skill)
-            j++;
-        if (r->essential && !(j < s->skill_count && s->skills[j].skill == r->skill))
-            missing |= UINT64_C(1) << i;
-    }
-    return missing;
+    unsigned failed = 0;
+    if (!p->open)
+        failed |= BPA_FILTER_PLACEMENT_NOT_OPEN;
+    if (!bpa_pair_dates_fit(rules, s, p))
+        failed |= BPA_FILTER_DATES;
+    if (s->dutch_level < p->min_dutch_level)
+        failed |= BPA_FILTER_LANGUAGE;
+    if (common(p->certificates, p->certificate_count, s->certificates, s->certificate_count) <
+        p->certificate_count)
+        failed |= BPA_FILTER_CERTIFICATE;
+    return failed;
 }
 
 /* The same tests as bpa_match_evaluate's, in the same terms (the distance
@@ -152,21 +137,11 @@ static uint64_t missing_essentials(const struct bpa_seeker *s, const struct bpa_
 unsigned bpa_match_filters(const struct bpa_match_rules *rules, const struct bpa_seeker *s,
                            const struct bpa_placement *p, uint64_t *missing)
 {
-    unsigned failed = 0;
-    if (!p->open)
-        failed |= BPA_FILTER_PLACEMENT_NOT_OPEN;
-    if (surely_beyond(s->lat, s->lon, p->lat, p->lon, s->max_travel_km) ||
+    unsigned failed = plain_filters(rules, s, p);
+    if (!bpa_pair_in_box(s->lat, s->lon, p->lat, p->lon, s->max_travel_km) ||
         bpa_match_distance_km(s->lat, s->lon, p->lat, p->lon) > s->max_travel_km)
         failed |= BPA_FILTER_TOO_FAR;
-    if ((int64_t)s->available_from > (int64_t)p->start + rules->grace_days ||
-        s->available_until < p->end)
-        failed |= BPA_FILTER_DATES;
-    if (s->dutch_level < p->min_dutch_level)
-        failed |= BPA_FILTER_LANGUAGE;
-    if (common(p->certificates, p->certificate_count, s->certificates, s->certificate_count) <
-        p->certificate_count)
-        failed |= BPA_FILTER_CERTIFICATE;
-    uint64_t lacking = missing_essentials(s, p);
+    uint64_t lacking = bpa_pair_missing_essentials(s, p);
     if (lacking)
         failed |= BPA_FILTER_ESSENTIAL_SKILL;
     if (missing)
@@ -182,21 +157,11 @@ void bpa_match_evaluate(const struct bpa_match_rules *rules, const struct bpa_se
                         const struct bpa_placement *p, struct bpa_match_result *out)
 {
     memset(out, 0, sizeof *out);
-    unsigned failed = 0;
-    if (!p->open)
-        failed |= BPA_FILTER_PLACEMENT_NOT_OPEN;
+    unsigned failed = plain_filters(rules, s, p);
 
     out->distance_km = bpa_match_distance_km(s->lat, s->lon, p->lat, p->lon);
     if (out->distance_km > s->max_travel_km)
         failed |= BPA_FILTER_TOO_FAR;
-    if ((int64_t)s->available_from > (int64_t)p->start + rules->grace_days ||
-        s->available_until < p->end)
-        failed |= BPA_FILTER_DATES;
-    if (s->dutch_level < p->min_dutch_level)
-        failed |= BPA_FILTER_LANGUAGE;
-    if (common(p->certificates, p->certificate_count, s->certificates, s->certificate_count) <
-        p->certificate_count)
-        failed |= BPA_FILTER_CERTIFICATE;
 
     /* skills: sum(w * min(1, level / min_level)) / sum(w), essential weighing 2 */
     double weighed = 0, weights = 0;
