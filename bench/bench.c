@@ -21,6 +21,7 @@
 #include "matcher.h"
 #include "report_bench.h"
 #include "round_bench.h"
+#include "client.h"
 #include "copy.h"
 #include "timing.h"
 #include "world.h"
@@ -160,23 +161,6 @@ static char *one_value(const char *text)
     return value;
 }
 
-static void week_text(const struct bpa_week *w, char out[169])
-{
-    for (int s = 0; s < 168; s++)
-        out[s] = (w->bits[s / 64] >> (s % 64)) & 1 ? '1' : '0';
-    out[168] = '\0';
-}
-
-static void day_text(int32_t day, char out[16])
-{
-    time_t t = (time_t)day * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 16, "%Y-%m-%d", &tm);
-}
-
-static const char *const cefr[] = {"none", "A1", "A2", "B1", "B2", "C1", "C2"};
-
 /* Fills the database with `placements` open placements and `seekers`
  * seekers of the same world; skill URIs are those of the skills table. */
 static void fill_database(struct bench_world *world, char **uris, size_t placements, size_t seekers)
@@ -196,13 +180,13 @@ static void fill_database(struct bench_world *world, char **uris, size_t placeme
     for (size_t i = 0; i < placements; i++) {
         struct bpa_placement p;
         bench_placement(world, 0, &p, required, taught, &pc4);
-        week_text(&p.schedule, week);
-        day_text(p.start, start);
-        day_text(p.end, end);
+        bench_week_text(&p.schedule, week);
+        bench_day_text(p.start, start);
+        bench_day_text(p.end, end);
         bench_copy_put(&rows,
                        "%s\tPlacement %zu\t%d\t%.6f\t%.6f\t%s\t%.1f\t%s\t%s\t2\t%s\t{}\topen\n",
                        employer, i, pc4, p.lat * 180 / M_PI, p.lon * 180 / M_PI, week,
-                       p.hours_per_week, start, end, cefr[p.min_dutch_level]);
+                       p.hours_per_week, start, end, bench_cefr[p.min_dutch_level]);
         for (unsigned k = 0; k < p.required_count; k++)
             bench_copy_put(&required_rows, "%lld\t%s\t%u\t%s\n", base + (long long)i,
                            uris[required[k].skill - 1], required[k].min_level,
@@ -232,17 +216,17 @@ static void fill_database(struct bench_world *world, char **uris, size_t placeme
     for (size_t i = 0; i < seekers; i++) {
         struct bpa_seeker s;
         bench_seeker(world, 0, &s, skills, goals, &pc4);
-        week_text(&s.availability, week);
-        day_text(s.available_from, start);
+        bench_week_text(&s.availability, week);
+        bench_day_text(s.available_from, start);
         if (s.available_until != BPA_NO_END_DAY)
-            day_text(s.available_until, end);
+            bench_day_text(s.available_until, end);
         bench_copy_put(
             &rows,
             "%s\tSeeker "
             "%zu\t%d\t%.6f\t%.6f\t%s\t%s\t%s\t%.1f\t%.1f\t%s\tmatching\t1\t2026-01-01T00:00:00Z\n",
             portal, i, pc4, s.lat * 180 / M_PI, s.lon * 180 / M_PI, week, start,
             s.available_until == BPA_NO_END_DAY ? "\\N" : end, s.max_hours_per_week,
-            s.max_travel_km, cefr[s.dutch_level]);
+            s.max_travel_km, bench_cefr[s.dutch_level]);
         for (unsigned k = 0; k < s.skill_count; k++)
             bench_copy_put(&skill_rows, "%lld\t%s\t%u\n", base + (long long)i,
                            uris[skills[k].skill - 1], skills[k].level);
@@ -333,37 +317,6 @@ static void sql_rankings(size_t queries, double *median, double *p99)
 
 /* --- HTTP --- */
 
-static size_t discard(char *data, size_t size, size_t count, void *context)
-{
-    struct bench_copy *c = context;
-    if (c)
-        bench_copy_put(c, "%.*s", (int)(size * count), data);
-    return size * count;
-}
-
-static long http(CURL *curl, const char *url, const char *token, const char *body,
-                 struct bench_copy *reply)
-{
-    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
-    char bearer[128];
-    if (token) {
-        snprintf(bearer, sizeof bearer, "Authorization: Bearer %s", token);
-        headers = curl_slist_append(headers, bearer);
-    }
-    curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, reply);
-    if (body)
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-    long status = 0;
-    if (curl_easy_perform(curl) == CURLE_OK)
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    return status;
-}
-
 struct http_figures {
     double median, p99;                   /* sequential requests */
     double peak, paced_median, paced_p99; /* 8 clients; then at half the peak */
@@ -371,17 +324,6 @@ struct http_figures {
 
 static void http_rankings(const char *url, size_t queries, struct http_figures *figures)
 {
-    const char *password = "bench password, long enough";
-    char command[1024];
-    snprintf(command, sizeof command,
-             "build/bpa-server create-coordinator bench@example.org --database-url '%s' >/dev/null",
-             url);
-    FILE *pipe = popen(command, "w");
-    fprintf(pipe, "%s\n", password);
-    if (pclose(pipe) != 0) {
-        fprintf(stderr, "bench: creating the coordinator failed\n");
-        exit(1);
-    }
     pid_t server = fork();
     if (server == 0) {
         freopen("/dev/null", "w", stderr);
@@ -390,17 +332,8 @@ static void http_rankings(const char *url, size_t queries, struct http_figures *
         _exit(127);
     }
     CURL *curl = curl_easy_init();
-    for (int i = 0; i < 600 && http(curl, "http://127.0.0.1:18999/readyz", NULL, NULL, NULL) != 200;
-         i++)
-        usleep(100000);
-    struct bench_copy reply = {0};
-    char body[256];
-    snprintf(body, sizeof body, "{\"email\":\"bench@example.org\",\"password\":\"%s\"}", password);
-    http(curl, "http://127.0.0.1:18999/v1/auth/login", NULL, body, &reply);
-    char token[80] = "";
-    const char *at = reply.buffer ? strstr(reply.buffer, "\"token\":\"") : NULL;
-    if (at)
-        snprintf(token, sizeof token, "%.49s", at + 9);
+    char token[80];
+    bench_coordinator_token(curl, url, "http://127.0.0.1:18999", "bench@example.org", token);
     char *first = one_value("SELECT min(id) FROM seekers");
     double *times = malloc(queries * sizeof *times);
     for (size_t q = 0; q < queries; q++) {
@@ -408,7 +341,7 @@ static void http_rankings(const char *url, size_t queries, struct http_figures *
         snprintf(path, sizeof path, "http://127.0.0.1:18999/v1/seekers/%lld/matches?limit=50",
                  atoll(first) + (long long)(q % 200));
         double t0 = bench_now_ms();
-        long status = http(curl, path, token, NULL, NULL);
+        long status = bench_http(curl, path, token, NULL, NULL);
         times[q] = bench_now_ms() - t0;
         if (status != 200) {
             fprintf(stderr, "bench: GET %s answered %ld\n", path, status);
@@ -434,7 +367,6 @@ static void http_rankings(const char *url, size_t queries, struct http_figures *
         bench_load_at_rate(&load, figures->peak / 2, 10, &figures->paced_median,
                            &figures->paced_p99);
     free(first);
-    free(reply.buffer);
     curl_easy_cleanup(curl);
     kill(server, SIGTERM);
     waitpid(server, NULL, 0);

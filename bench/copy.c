@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 void bench_copy_put(struct bench_copy *c, const char *format, ...)
 {
@@ -45,3 +46,20 @@ void bench_copy_in(PGconn *db, const char *command, struct bench_copy *c)
     PQclear(r);
     c->len = 0;
 }
+
+void bench_week_text(const struct bpa_week *week, char out[169])
+{
+    for (int s = 0; s < 168; s++)
+        out[s] = (week->bits[s / 64] >> (s % 64)) & 1 ? '1' : '0';
+    out[168] = '\0';
+}
+
+void bench_day_text(int32_t day, char out[16])
+{
+    time_t t = (time_t)day * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+const char *const bench_cefr[7] = {"none", "A1", "A2", "B1", "B2", "C1", "C2"};

@@ -9,6 +9,7 @@
  * time in each stage count, so its shape matters more than its contents. */
 #include "report_bench.h"
 
+#include "client.h"
 #include "copy.h"
 #include "timing.h"
 #include "world.h"
@@ -95,21 +96,6 @@ static size_t skewed(size_t n)
     return (size_t)((double)n * u * u);
 }
 
-static void week_text(const struct bpa_week *w, char out[169])
-{
-    for (int s = 0; s < 168; s++)
-        out[s] = (w->bits[s / 64] >> (s % 64)) & 1 ? '1' : '0';
-    out[168] = '\0';
-}
-
-static void day_text(int32_t day, char out[16])
-{
-    time_t t = (time_t)day * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 16, "%Y-%m-%d", &tm);
-}
-
 static void time_text(double at, char out[24])
 {
     time_t t = (time_t)at;
@@ -117,8 +103,6 @@ static void time_text(double at, char out[24])
     gmtime_r(&t, &tm);
     strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
-
-static const char *const cefr[] = {"none", "A1", "A2", "B1", "B2", "C1", "C2"};
 
 static void write_employers(struct bench_world *world)
 {
@@ -148,14 +132,14 @@ static void write_placements(struct bench_world *world, char **skills, char **oc
     for (int i = 0; i < PLACEMENTS; i++) {
         struct bpa_placement p;
         bench_placement(world, 0, &p, required, taught, &pc4);
-        week_text(&p.schedule, week);
-        day_text(p.start, start);
-        day_text(p.end, end);
-        bench_copy_put(&rows,
-                       "%lld\tPlacement %d\t%s\t%d\t%.6f\t%.6f\t%s\t%.1f\t%s\t%s\t%d\t%s\t%s\n",
-                       employer + (long long)skewed(EMPLOYERS), i, occupations[skewed(OCCUPATIONS)],
-                       pc4, p.lat * 180 / M_PI, p.lon * 180 / M_PI, week, p.hours_per_week, start,
-                       end, 1 + i % 3, cefr[p.min_dutch_level], i % 10 < 7 ? "open" : "closed");
+        bench_week_text(&p.schedule, week);
+        bench_day_text(p.start, start);
+        bench_day_text(p.end, end);
+        bench_copy_put(
+            &rows, "%lld\tPlacement %d\t%s\t%d\t%.6f\t%.6f\t%s\t%.1f\t%s\t%s\t%d\t%s\t%s\n",
+            employer + (long long)skewed(EMPLOYERS), i, occupations[skewed(OCCUPATIONS)], pc4,
+            p.lat * 180 / M_PI, p.lon * 180 / M_PI, week, p.hours_per_week, start, end, 1 + i % 3,
+            bench_cefr[p.min_dutch_level], i % 10 < 7 ? "open" : "closed");
         for (unsigned k = 0; k < p.required_count; k++)
             bench_copy_put(&required_rows, "%lld\t%s\t%u\t%s\n", base + i,
                            skills[required[k].skill - 1], required[k].min_level,
@@ -191,17 +175,17 @@ static void write_seekers(struct bench_world *world, char **skills)
     for (int i = 0; i < ACTIVE_SEEKERS + LEFT_SEEKERS; i++) {
         struct bpa_seeker s;
         bench_seeker(world, 0, &s, held, goals, &pc4);
-        week_text(&s.availability, week);
-        day_text(s.available_from, from);
+        bench_week_text(&s.availability, week);
+        bench_day_text(s.available_from, from);
         if (s.available_until != BPA_NO_END_DAY)
-            day_text(s.available_until, until);
+            bench_day_text(s.available_until, until);
         bool left = i >= ACTIVE_SEEKERS;
         bench_copy_put(&rows,
                        "%lld\tSeeker %d\t%d\t%.6f\t%.6f\t%s\t%s\t%s\t%.1f\t%.1f\t%s\tmatching\t1\t"
                        "2025-01-01T00:00:00Z\t%s\t%s\n",
                        portal + i % 4, i, pc4, s.lat * 180 / M_PI, s.lon * 180 / M_PI, week, from,
                        s.available_until == BPA_NO_END_DAY ? "\\N" : until, s.max_hours_per_week,
-                       s.max_travel_km, cefr[s.dutch_level], left ? "left" : "active",
+                       s.max_travel_km, bench_cefr[s.dutch_level], left ? "left" : "active",
                        left && i % 2 ? "2026-06-01T00:00:00Z" : "\\N");
         for (unsigned k = 0; k < s.skill_count; k++)
             bench_copy_put(&skill_rows, "%lld\t%s\t%u\n", base + i, skills[held[k].skill - 1],
@@ -382,64 +366,6 @@ static void write_world(const char *geonames)
 
 /* --- HTTP --- */
 
-static size_t keep(char *data, size_t size, size_t count, void *context)
-{
-    if (context)
-        bench_copy_put(context, "%.*s", (int)(size * count), data);
-    return size * count;
-}
-
-static long get(CURL *curl, const char *url, const char *token, const char *body,
-                struct bench_copy *reply)
-{
-    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
-    char bearer[128];
-    if (token) {
-        snprintf(bearer, sizeof bearer, "Authorization: Bearer %s", token);
-        headers = curl_slist_append(headers, bearer);
-    }
-    curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, keep);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, reply);
-    if (body)
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-    long status = 0;
-    if (curl_easy_perform(curl) == CURLE_OK)
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    return status;
-}
-
-/* A coordinator's token from a daemon just started on PORT. */
-static void log_in(CURL *curl, const char *url, char token[80])
-{
-    const char *password = "bench password, long enough";
-    char command[1024];
-    snprintf(command, sizeof command,
-             "build/bpa-server create-coordinator reports@example.org --database-url '%s'"
-             " >/dev/null",
-             url);
-    FILE *pipe = popen(command, "w");
-    fprintf(pipe, "%s\n", password);
-    if (pclose(pipe) != 0)
-        fail("create-coordinator", "failed");
-    for (int i = 0;
-         i < 600 && get(curl, "http://127.0.0.1:" PORT "/readyz", NULL, NULL, NULL) != 200; i++)
-        usleep(100000);
-    struct bench_copy reply = {0};
-    char body[256];
-    snprintf(body, sizeof body, "{\"email\":\"reports@example.org\",\"password\":\"%s\"}",
-             password);
-    get(curl, "http://127.0.0.1:" PORT "/v1/auth/login", NULL, body, &reply);
-    const char *at = reply.buffer ? strstr(reply.buffer, "\"token\":\"") : NULL;
-    if (!at)
-        fail("login", reply.buffer ? reply.buffer : "no answer");
-    snprintf(token, 80, "%.49s", at + 9);
-    free(reply.buffer);
-}
-
 /* Times `runs` GETs of `path` (one more before, not timed); the last reply
  * is left in `reply`. */
 static void time_report(CURL *curl, const char *token, const char *path, size_t runs,
@@ -451,7 +377,7 @@ static void time_report(CURL *curl, const char *token, const char *path, size_t 
     for (size_t i = 0; i <= runs; i++) {
         reply->len = 0;
         double t0 = bench_now_ms();
-        long status = get(curl, url, token, NULL, reply);
+        long status = bench_http(curl, url, token, NULL, reply);
         if (i)
             times[i - 1] = bench_now_ms() - t0;
         if (status != 200)
@@ -526,7 +452,7 @@ int bench_reports(const char *url, const char *geonames, bool quick)
         _exit(127);
     }
     char token[80];
-    log_in(curl, url, token);
+    bench_coordinator_token(curl, url, "http://127.0.0.1:" PORT, "reports@example.org", token);
     size_t runs = quick ? 5 : 20;
     printf("| report | JSON median ms | JSON p99 ms | CSV median ms | CSV p99 ms | JSON bytes |"
            " figure |\n");
