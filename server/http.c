@@ -17,6 +17,7 @@
 #include "deadlines.h"
 #include "event_loop.h"
 #include "log.h"
+#include "long_poll.h"
 #include "request.h"
 #include "worker_pool.h"
 
@@ -346,13 +347,59 @@ static int run_with_database(struct bpa_request *request)
     return rc;
 }
 
+static void finish(struct bpa_request *request)
+{
+    /* No reply (out of memory): the event loop closes the connection. */
+    MHD_resume_connection(request->connection);
+    bpa_event_loop_wake(request->loop); /* which runs the daemon, seeing it resumed */
+}
+
 static void work(void *argument)
 {
     struct bpa_request *request = argument;
     run_with_database(request);
-    /* No reply (out of memory): the event loop closes the connection. */
-    MHD_resume_connection(request->connection);
-    bpa_event_loop_wake(request->loop); /* which runs the daemon, seeing it resumed */
+    if (!request->park) {
+        finish(request);
+        return;
+    }
+    /* still suspended: its connection waits, the worker moves on */
+    request->park = false;
+    long long portal =
+        request->principal.role == BPA_ROLE_PORTAL ? request->principal.portal_id : 0;
+    bpa_long_poll_park(request->server->long_poll, request, portal, request->wait_news,
+                       &request->wait_until);
+}
+
+/* From the long poll: news, the end of the wait, or the daemon stopping. */
+static void wake_parked(void *argument)
+{
+    struct bpa_request *request = argument;
+    if (bpa_worker_pool_submit(request->server->workers, work, request) == 0)
+        return;
+    bpa_reply_error(request, BPA_ERR_SERVER_BUSY, NULL, NULL);
+    finish(request);
+}
+
+bool bpa_wait_begin(struct bpa_request *request, unsigned seconds)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (seconds == 0 || !request->server->long_poll)
+        return false;
+    if (request->wait_until.tv_sec == 0) {
+        request->wait_until = now;
+        request->wait_until.tv_sec += seconds;
+    }
+    request->wait_news = bpa_long_poll_news(request->server->long_poll);
+    return !atomic_load(&request->server->shutting_down) &&
+           (now.tv_sec < request->wait_until.tv_sec || (now.tv_sec == request->wait_until.tv_sec &&
+                                                        now.tv_nsec < request->wait_until.tv_nsec));
+}
+
+int bpa_wait_park(struct bpa_request *request)
+{
+    request->park = true;
+    return MHD_YES;
 }
 
 /* On the event loop's thread: the single read is done. A read that failed
@@ -728,8 +775,9 @@ int bpa_http_start(struct bpa_server *server, char *error, size_t error_size)
     server->workers = bpa_worker_pool_start((unsigned)config->workers);
     server->deadlines =
         bpa_deadlines_start((unsigned)config->request_deadline_s, (unsigned)config->keepalive_s);
+    server->long_poll = bpa_long_poll_start(config->database_url, wake_parked);
     server->loops = calloc(config->http_threads, sizeof *server->loops);
-    if (!server->workers || !server->deadlines || !server->loops) {
+    if (!server->workers || !server->deadlines || !server->long_poll || !server->loops) {
         snprintf(error, error_size, "cannot start the worker threads");
         goto fail;
     }
@@ -750,6 +798,8 @@ int bpa_http_start(struct bpa_server *server, char *error, size_t error_size)
     return 0;
 fail:
     stop_loop_threads(server);
+    bpa_long_poll_stop(server->long_poll);
+    server->long_poll = NULL;
     bpa_worker_pool_stop(server->workers);
     stop_daemons(server);
     bpa_deadlines_stop(server->deadlines);
@@ -767,6 +817,8 @@ void bpa_http_stop(struct bpa_server *server)
         bpa_event_loop_quiesce(&server->loops[i]);
     close(server->listen_fd);
     server->listen_fd = -1;
+    /* Long polls answer what they have now, not at the end of their wait. */
+    bpa_long_poll_close(server->long_poll);
 
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
@@ -785,9 +837,11 @@ void bpa_http_stop(struct bpa_server *server)
      * before the workers stop), closing what is left; then nothing opens or
      * closes connections any more. */
     stop_loop_threads(server);
+    bpa_long_poll_stop(server->long_poll);
     bpa_worker_pool_stop(server->workers);
     stop_daemons(server);
     bpa_deadlines_stop(server->deadlines);
+    server->long_poll = NULL;
     server->workers = NULL;
     server->deadlines = NULL;
 }

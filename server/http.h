@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <time.h>
 
 enum bpa_role { BPA_ROLE_ANONYMOUS, BPA_ROLE_COORDINATOR, BPA_ROLE_EMPLOYER, BPA_ROLE_PORTAL };
@@ -57,6 +58,7 @@ struct bpa_server {
     struct bpa_deadlines *deadlines;          /* for receiving requests */
     struct bpa_credential_cache *credentials; /* NULL: every request asks the database */
     struct bpa_rate_limits *limits;           /* request budgets */
+    struct bpa_long_poll *long_poll;          /* requests waiting for the change feed */
     pthread_mutex_t lock;
     pthread_cond_t idle;
     unsigned in_flight; /* requests between their headers and their last byte sent */
@@ -98,6 +100,10 @@ struct bpa_request {
     unsigned reply_retry_after;      /* seconds, for 429 */
     bool replayed;                 /* the reply repeats a stored first response (Idempotency-Key) */
     struct bpa_rate_decision rate; /* limit 0: no budget applies (RateLimit-* headers otherwise) */
+    /* long polling (bpa_wait_begin) */
+    struct timespec wait_until; /* CLOCK_MONOTONIC; tv_sec 0 until a wait begins */
+    uint64_t wait_news;         /* the news seen before the handler last looked */
+    bool park;                  /* the handler found nothing yet: park it, no reply */
 };
 
 /* A route whose answer takes one read and no write can be answered
@@ -111,6 +117,16 @@ struct bpa_single_read {
                   bpa_db_read_done done);
     int (*answer)(struct bpa_request *request, const char *value);
 };
+
+/* Long polling. A handler that may hold its request until there is news
+ * calls bpa_wait_begin before it looks (it returns whether the request may
+ * still wait: `seconds` is not 0, the wait begun on the first run has not
+ * ended and the daemon is not stopping), and, when it found nothing and may
+ * wait, returns bpa_wait_park instead of a reply. The request then holds no
+ * worker and no database connection until news for the caller arrives,
+ * its wait ends or the daemon stops; then the handler runs again. */
+bool bpa_wait_begin(struct bpa_request *request, unsigned seconds);
+int bpa_wait_park(struct bpa_request *request);
 
 /* Replies. A handler makes one; the event loop sends it. Each returns the
  * libmicrohttpd result the handler returns. */

@@ -3,7 +3,9 @@
  * `after`, a sequence number; the order is the order in which their
  * changes committed (schema 0019_change_feed.sql), so following the feed
  * never skips or repeats an entry. A cursor older than what the retention
- * job keeps is answered 410 with where to follow from after a resync. */
+ * job keeps is answered 410 with where to follow from after a resync.
+ * With `wait`, a page that would be empty is held until an entry for the
+ * caller commits or the wait ends (long polling, long_poll.h). */
 #include "handlers.h"
 
 #include "request.h"
@@ -12,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_LIMIT "100"
+#define DEFAULT_LIMIT  "100"
+#define LONGEST_WAIT_S 60 /* under the usual proxies' idle timeouts */
 
 /* 410: the entries after `after` were partly deleted; the client reads the
  * lists again, then follows from `latest`, taken before it reads them. */
@@ -36,12 +39,16 @@ int bpa_handle_changes(struct bpa_request *request)
     json_t *details = json_array();
     char *after = bpa_query_checked(request, "after", BPA_INTEGER, 0, 9e15, NULL, details);
     char *limit = bpa_query_checked(request, "limit", BPA_INTEGER, 1, 1000, NULL, details);
+    char *wait = bpa_query_checked(request, "wait", BPA_INTEGER, 0, LONGEST_WAIT_S, NULL, details);
+    unsigned wait_s = wait ? (unsigned)atoi(wait) : 0;
+    free(wait);
     if (json_array_size(details)) {
         free(after);
         free(limit);
         return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
     }
     json_decref(details);
+    bool may_wait = bpa_wait_begin(request, wait_s); /* before looking: see http.h */
     char portal[24];
     snprintf(portal, sizeof portal, "%lld", request->principal.portal_id);
     const char *params[] = {after ? after : "0",
@@ -61,6 +68,8 @@ int bpa_handle_changes(struct bpa_request *request)
         rc = bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
     } else if (expired) {
         rc = reply_expired(request, horizon);
+    } else if (json_array_size(items) == 0 && may_wait) {
+        rc = bpa_wait_park(request);
     } else {
         json_t *last = json_array_get(items, json_array_size(items) - 1);
         char cursor[24];

@@ -3,6 +3,7 @@
 #include "handlers.h"
 
 #include "event_loop.h"
+#include "long_poll.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -51,10 +52,21 @@ int bpa_handle_metrics(struct bpa_request *request)
         db.pipeline_failures += failures;
     }
     char *text = bpa_metrics_render(request->server->metrics, &db);
-    if (!text)
+    char waiting[160];
+    int waiting_len =
+        snprintf(waiting, sizeof waiting,
+                 "# HELP bpa_long_poll_waiting Requests parked until the change feed has news.\n"
+                 "# TYPE bpa_long_poll_waiting gauge\nbpa_long_poll_waiting %u\n",
+                 request->server->long_poll ? bpa_long_poll_parked(request->server->long_poll) : 0);
+    size_t len = text ? strlen(text) : 0;
+    char *whole = text ? realloc(text, len + (size_t)waiting_len + 1) : NULL;
+    if (!whole) {
+        free(text);
         return bpa_reply_error(request, BPA_ERR_INTERNAL_ERROR, NULL, NULL);
-    int rc = bpa_reply_text(request, 200, "text/plain; version=0.0.4; charset=utf-8", text,
-                            strlen(text));
-    free(text);
+    }
+    memcpy(whole + len, waiting, (size_t)waiting_len + 1);
+    int rc = bpa_reply_text(request, 200, "text/plain; version=0.0.4; charset=utf-8", whole,
+                            len + (size_t)waiting_len);
+    free(whole);
     return rc;
 }

@@ -3,7 +3,7 @@
  * gives every entry once and in order; a portal sees the open places and
  * its own seekers, never another portal's; a save is one entry naming what
  * changed; a cursor older than the kept entries is a 410 saying where to
- * follow from. (Long polling is not built yet.) */
+ * follow from. Long polling: long_poll_test.c. */
 #include "api_checks.h"
 #include "harness.h"
 
