@@ -1,6 +1,7 @@
 /* The coordinators' reports (server/handlers/reports.c): what is counted
- * in SQL, from match_history (every transition, with its time) and the
- * tables the matcher's results are named from. Run by name through
+ * in SQL, from the summaries a trigger keeps as match_history is written
+ * (0021_report_summaries.sql), and the tables the matcher's results are
+ * named from. Run by name through
  * bpa_db_call (one JSON value) and bpa_db_each_row. No statement names a
  * seeker: seekers are only counted or grouped by portal.
  *
@@ -13,46 +14,39 @@
 #define UNTIL        "(($2::date + 1)::timestamp AT TIME ZONE " ZONE ")"
 #define IN_RANGE(at) "(" at " >= " FROM " AND " at " < " UNTIL ")"
 
-/* A transition enters its to_state when it changes the state (an
- * employer's accept before the seeker's confirm leaves it approved); an
- * employer's accept is a step of its own ("accepted"). */
-#define STEPS                                                                                      \
-    " CROSS JOIN LATERAL (VALUES (CASE WHEN h.from_state IS DISTINCT FROM h.to_state"              \
-    " THEN h.to_state END), (CASE WHEN h.action = 'accept' THEN 'accepted' END)) e(step)"          \
-    " WHERE e.step IS NOT NULL AND " IN_RANGE("h.at")
-#define PERIOD "date_trunc($3::text, h.at AT TIME ZONE " ZONE ")::date"
+/* The summaries of 0021_report_summaries.sql: steps per day, stays,
+ * approvals and their answers. */
+#define PERIOD         "date_trunc($3::text, day::timestamp)::date"
+#define STEPS_IN_RANGE "FROM report_steps WHERE day BETWEEN $1::date AND $2::date AND dimension = "
+/* {step: count} of a group of report_steps' rows */
+#define ENTERED                                                                                    \
+    "json_build_object('applied', sum(applied), 'proposed', sum(proposed), 'approved', "           \
+    "sum(approved), 'accepted', sum(accepted), 'confirmed', sum(confirmed), 'started', "           \
+    "sum(started), 'completed', sum(completed), 'dropped_out', sum(dropped_out), 'rejected', "     \
+    "sum(rejected), 'declined', sum(declined), 'withdrawn', sum(withdrawn), 'cancelled', "         \
+    "sum(cancelled))"
 
-/* the group of a history row: $4 employer, occupation or portal */
-#define GROUP_KEY                                                                                  \
-    "CASE $4::text WHEN 'employer' THEN p.employer_id::text WHEN 'occupation'"                     \
-    " THEN p.occupation_uri ELSE s.portal_id::text END"
 #define GROUP_LABEL                                                                                \
     "CASE $4::text WHEN 'employer' THEN (SELECT name FROM employers WHERE id = c.key::bigint)"     \
     " WHEN 'occupation' THEN (SELECT COALESCE(label_en, label_nl) FROM occupations"                \
     " WHERE uri = c.key) ELSE (SELECT name FROM portals WHERE id = c.key::bigint) END"
 
-/* stays in a state that ended in the range: entered at `at`, left at the
- * next change of the same match */
+/* stays in a state that ended in the range */
 #define STAYS                                                                                      \
-    "SELECT to_state AS state, left_at - at AS spent FROM (SELECT h.to_state, h.at,"               \
-    " lead(h.at) OVER (PARTITION BY h.match_id ORDER BY h.at, h.id) AS left_at"                    \
-    " FROM match_history h WHERE h.from_state IS DISTINCT FROM h.to_state AND h.match_id IN"       \
-    " (SELECT t.match_id FROM match_history t WHERE " IN_RANGE("t.at") ")) c"                      \
-                                                                       " WHERE " IN_RANGE(         \
-                                                                           "c.left_at")
+    "SELECT state, left_at - entered_at AS spent FROM report_stays WHERE " IN_RANGE("left_at")
 
-/* approvals in the range and the employer's first answer after each */
+/* approvals in the range and the employer's first answer after each; the
+ * match's state, while it exists, for those still waiting */
 #define ANSWERS                                                                                    \
-    "SELECT p.employer_id, m.state, m.employer_accepted, (SELECT min(r.at) FROM match_history r"   \
-    " WHERE r.match_id = h.match_id AND r.actor_kind = 'employer' AND r.action IN ('accept',"      \
-    " 'decline') AND r.at >= h.at) - h.at AS took FROM match_history h"                            \
-    " JOIN matches m ON m.id = h.match_id JOIN placements p ON p.id = m.placement_id"              \
-    " WHERE h.to_state = 'approved' AND h.from_state IS DISTINCT FROM 'approved'"                  \
-    " AND " IN_RANGE("h.at")
+    "SELECT a.employer_id, m.state, m.employer_accepted, a.answered_at - a.approved_at AS took"    \
+    " FROM report_answers a LEFT JOIN matches m ON m.id = a.match_id WHERE " IN_RANGE(             \
+        "a.approved_at")
 
+/* date_part, not extract: a double, where extract makes a numeric of each
+ * row (half the time of time-in-stage) */
 #define PERCENTILE(share, of)                                                                      \
-    "round((percentile_cont(" share ") WITHIN GROUP (ORDER BY extract(epoch FROM " of              \
-    ")::float8) / 3600)::numeric, 2)::float8"
+    "round((percentile_cont(" share ") WITHIN GROUP (ORDER BY date_part('epoch', " of              \
+    ")) / 3600)::numeric, 2)::float8"
 
 const struct bpa_db_statement bpa_db_report_statements[] = {
     /* from, to (dates or NULL) -> {"from", "to"}: by default the last 12
@@ -64,17 +58,14 @@ const struct bpa_db_statement bpa_db_report_statements[] = {
     /* from, to, period -> [{"period_start", "entered": {step: count}}] */
     {"report_funnel",
      "SELECT COALESCE(json_agg(json_build_object('period_start', period, 'entered', entered)"
-     " ORDER BY period), '[]') FROM (SELECT period, json_object_agg(step, n) AS entered"
-     " FROM (SELECT " PERIOD " AS period, e.step, count(*) AS n FROM match_history h" STEPS
-     " GROUP BY 1, 2) x GROUP BY period) y"},
+     " ORDER BY period), '[]') FROM (SELECT " PERIOD " AS period, " ENTERED " AS entered"
+     " " STEPS_IN_RANGE "'all' GROUP BY 1) c"},
     /* from, to, period, group -> [{"period_start", "key", "label", "entered"}] */
     {"report_funnel_grouped",
      "SELECT COALESCE(json_agg(json_build_object('period_start', c.period, 'key', c.key,"
      " 'label', " GROUP_LABEL ", 'entered', c.entered) ORDER BY c.period, c.key), '[]')"
-     " FROM (SELECT period, key, json_object_agg(step, n) AS entered FROM (SELECT " PERIOD
-     " AS period, " GROUP_KEY " AS key, e.step, count(*) AS n FROM match_history h"
-     " JOIN matches m ON m.id = h.match_id JOIN placements p ON p.id = m.placement_id"
-     " JOIN seekers s ON s.id = m.seeker_id" STEPS " GROUP BY 1, 2, 3) x GROUP BY period, key) c"},
+     " FROM (SELECT " PERIOD " AS period, NULLIF(key, '') AS key, " ENTERED " AS entered"
+     " " STEPS_IN_RANGE "$4::text GROUP BY 1, 2) c"},
     /* from, to -> [{"state", "stays", "median_hours", "p90_hours"}] */
     {"report_time_in_stage",
      "SELECT COALESCE(json_agg(json_build_object('state', state, 'stays', stays,"
