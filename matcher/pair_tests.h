@@ -9,9 +9,20 @@
 
 #define BPA_EARTH_RADIUS_KM 6371.0088
 
+/* A lower bound of cos(x) for 0 <= x <= pi/2: its Taylor series cut after
+ * a negative term (the remainder, cos(t) x^8 / 8!, is not negative there).
+ * At the academy's latitude it is 0.002 % below cos; no call to cos, which
+ * took a fifth of the time of the unmet-demand report. */
+static inline double bpa_cos_at_least(double x)
+{
+    double x2 = x * x;
+    return 1 - x2 / 2 * (1 - x2 / 12 * (1 - x2 / 30));
+}
+
 /* True when b may lie within `km` of a: a box in latitude and longitude that
- * holds every such point, widened a little against rounding (so it never
- * drops a pair the exact distance would keep). */
+ * holds every such point, widened a little against rounding and by the
+ * bound on the cosine (so it never drops a pair the exact distance would
+ * keep). */
 static inline bool bpa_pair_in_box(double lat_a, double lon_a, double lat_b, double lon_b,
                                    double km)
 {
@@ -19,7 +30,7 @@ static inline bool bpa_pair_in_box(double lat_a, double lon_a, double lat_b, dou
     if (fabs(lat_b - lat_a) > reach)
         return false;
     double widest = fabs(lat_a) + reach; /* the latitude where a degree of longitude is shortest */
-    double cos_widest = widest < M_PI_2 ? cos(widest) : 0;
+    double cos_widest = widest < M_PI_2 ? bpa_cos_at_least(widest) : 0;
     return cos_widest <= 0 || fabs(lon_b - lon_a) * cos_widest <= reach;
 }
 
