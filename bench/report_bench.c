@@ -410,6 +410,7 @@ static const struct {
     const char *path, *what, *member; /* member: a figure of the reply to show */
 } reports[] = {
     {"/v1/reports/funnel?period=month", "funnel, by month", "rows"},
+    {"/v1/reports/funnel?period=month&group=employer", "funnel, by month and employer", "rows"},
     {"/v1/reports/funnel?period=week&group=employer", "funnel, by week and employer", "rows"},
     {"/v1/reports/funnel?period=quarter&group=occupation", "funnel, by quarter and occupation",
      "rows"},

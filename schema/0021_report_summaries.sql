@@ -44,10 +44,11 @@ CREATE TABLE report_steps (
 
 CREATE TABLE report_stays (
     state text NOT NULL,
-    entered_at timestamptz NOT NULL,
-    left_at timestamptz NOT NULL
+    left_at timestamptz NOT NULL,
+    seconds float8 NOT NULL -- how long it lasted: ready to sort for the percentiles
 );
-CREATE INDEX report_stays_left ON report_stays (left_at) INCLUDE (state, entered_at);
+-- read in the order of the states: no sort of every stay to group them
+CREATE INDEX report_stays_state ON report_stays (state, left_at) INCLUDE (seconds);
 
 CREATE TABLE report_answers (
     match_id bigint NOT NULL, -- no foreign key: the approval counts after its match is gone
@@ -55,7 +56,8 @@ CREATE TABLE report_answers (
     approved_at timestamptz NOT NULL,
     answered_at timestamptz
 );
-CREATE INDEX report_answers_approved ON report_answers (approved_at);
+CREATE INDEX report_answers_employer ON report_answers (employer_id, approved_at)
+    INCLUDE (answered_at, match_id);
 CREATE INDEX report_answers_open ON report_answers (match_id) WHERE answered_at IS NULL;
 
 -- Planned afresh each call (about 0.5 ms a history row): a plan cached
@@ -107,8 +109,8 @@ BEGIN
             cancelled = r.cancelled + EXCLUDED.cancelled;
     END IF;
     IF h.from_state IS DISTINCT FROM h.to_state THEN
-        INSERT INTO report_stays (state, entered_at, left_at)
-        SELECT e.to_state, e.at, h.at FROM match_history e
+        INSERT INTO report_stays (state, left_at, seconds)
+        SELECT e.to_state, h.at, date_part('epoch', h.at - e.at) FROM match_history e
          WHERE e.match_id = h.match_id AND e.from_state IS DISTINCT FROM e.to_state
            AND e.id < h.id
          ORDER BY e.id DESC LIMIT 1; -- ids follow the history's order
@@ -167,8 +169,8 @@ CREATE FUNCTION report_summarise_all() RETURNS void LANGUAGE sql AS $$
      WHERE cardinality(s.steps) > 0
      GROUP BY 1, 2, 3;
     -- a stay lasts from one change of state to the match's next
-    INSERT INTO report_stays (state, entered_at, left_at)
-    SELECT to_state, at, left_at FROM (
+    INSERT INTO report_stays (state, left_at, seconds)
+    SELECT to_state, left_at, date_part('epoch', left_at - at) FROM (
         SELECT to_state, at, lead(at) OVER (PARTITION BY match_id ORDER BY id) AS left_at
           FROM match_history WHERE from_state IS DISTINCT FROM to_state) c
      WHERE left_at IS NOT NULL;

@@ -32,23 +32,35 @@
     " WHERE uri = c.key) ELSE (SELECT name FROM portals WHERE id = c.key::bigint) END"
 
 /* stays in a state that ended in the range */
-#define STAYS                                                                                      \
-    "SELECT state, left_at - entered_at AS spent FROM report_stays WHERE " IN_RANGE("left_at")
+#define STAYS "SELECT state, seconds FROM report_stays WHERE " IN_RANGE("left_at")
 
-/* approvals in the range and the employer's first answer after each; the
- * match's state, while it exists, for those still waiting */
+/* approvals in the range, the seconds to the employer's first answer after
+ * each, and whether an unanswered one is still waiting for it (its match
+ * exists, approved, not accepted yet) */
 #define ANSWERS                                                                                    \
-    "SELECT a.employer_id, m.state, m.employer_accepted, a.answered_at - a.approved_at AS took"    \
-    " FROM report_answers a LEFT JOIN matches m ON m.id = a.match_id WHERE " IN_RANGE(             \
-        "a.approved_at")
+    "SELECT a.employer_id, date_part('epoch', a.answered_at - a.approved_at) AS took,"             \
+    " a.answered_at IS NULL AND EXISTS (SELECT FROM matches m WHERE m.id = a.match_id"             \
+    " AND m.state = 'approved' AND NOT m.employer_accepted) AS waiting"                            \
+    " FROM report_answers a WHERE " IN_RANGE("a.approved_at")
 
-/* date_part, not extract: a double, where extract makes a numeric of each
- * row (half the time of time-in-stage) */
-#define PERCENTILE(share, of)                                                                      \
-    "round((percentile_cont(" share ") WITHIN GROUP (ORDER BY date_part('epoch', " of              \
-    ")) / 3600)::numeric, 2)::float8"
+/* of seconds, as hours; seconds as a double (date_part), never a numeric
+ * (extract), which took half the time of time-in-stage */
+#define PERCENTILE(share, seconds)                                                                 \
+    "round((percentile_cont(" share ") WITHIN GROUP (ORDER BY " seconds ") / 3600)::numeric,"      \
+    " 2)::float8"
+
+/* per employer, of ANSWERS' rows */
+#define ANSWER_FIGURES                                                                             \
+    "count(*) AS approved, count(took) AS responses, " PERCENTILE(                                 \
+        "0.5", "took") " AS median, " PERCENTILE("0.9", "took") " AS p90, count(*) FILTER (WHERE " \
+                                                                "waiting) AS waiting"
 
 const struct bpa_db_statement bpa_db_report_statements[] = {
+    /* the range reports' statements are planned for the dates asked
+     * between these two (handlers/reports.c) */
+    {"report_plans_fresh", "SELECT set_config('plan_cache_mode', 'force_custom_plan', false)"},
+    {"report_plans_cached", "SELECT set_config('plan_cache_mode', reset_val, false)"
+                            " FROM pg_settings WHERE name = 'plan_cache_mode'"},
     /* from, to (dates or NULL) -> {"from", "to"}: by default the last 12
      * months up to today */
     {"report_range",
@@ -70,8 +82,8 @@ const struct bpa_db_statement bpa_db_report_statements[] = {
     {"report_time_in_stage",
      "SELECT COALESCE(json_agg(json_build_object('state', state, 'stays', stays,"
      " 'median_hours', median, 'p90_hours', p90) ORDER BY state), '[]') FROM (SELECT state,"
-     " count(*) AS stays, " PERCENTILE("0.5", "spent") " AS median, " PERCENTILE(
-         "0.9", "spent") " AS p90 FROM (" STAYS ") s GROUP BY state) t"},
+     " count(*) AS stays, " PERCENTILE("0.5", "seconds") " AS median, " PERCENTILE(
+         "0.9", "seconds") " AS p90 FROM (" STAYS ") s GROUP BY state) t"},
     /* from, to -> [{"employer_id", "employer_name", "approved", "responses",
      * "median_hours", "p90_hours", "waiting"}], slowest first */
     {"report_employer_response",
@@ -79,13 +91,7 @@ const struct bpa_db_statement bpa_db_report_statements[] = {
      " (SELECT name FROM employers WHERE id = employer_id), 'approved', approved, 'responses',"
      " responses, 'median_hours', median, 'p90_hours', p90, 'waiting', waiting)"
      " ORDER BY median DESC NULLS LAST, employer_id), '[]') FROM (SELECT employer_id,"
-     " count(*) AS approved, count(took) AS responses, " PERCENTILE(
-         "0.5", "took") " AS median, " PERCENTILE("0.9",
-                                                  "took") " AS p90, count(*) FILTER (WHERE took IS "
-                                                          "NULL AND state ="
-                                                          " 'approved' AND NOT employer_accepted) "
-                                                          "AS waiting FROM (" ANSWERS ") a"
-                                                          " GROUP BY employer_id) t"},
+     " " ANSWER_FIGURES " FROM (" ANSWERS ") a GROUP BY employer_id) t"},
     /* placement ids (a JSON array) -> rows: id, occupation URI, its English
      * and Dutch labels, PC4, place */
     {"report_placement_places",

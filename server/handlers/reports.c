@@ -223,6 +223,24 @@ static json_t *funnel_rows(const json_t *doc)
 static const char *const periods[] = {"week", "month", "quarter", NULL};
 static const char *const funnel_groups[] = {"employer", "occupation", "portal", NULL};
 
+/* A statement over a range of dates, planned for the dates asked: a cached
+ * generic plan guesses a narrow range, and for a year sorted every stay on
+ * disk (316 ms, where the plan for the year's dates took 140). */
+static json_t *call_over_range(struct bpa_db_conn *conn, const char *statement, int count,
+                               const char *const *params, enum bpa_db_status *status)
+{
+    *status = bpa_db_call(conn, "report_plans_fresh", 0, NULL, NULL);
+    json_t *value =
+        *status == BPA_DB_OK ? bpa_call_json(conn, statement, count, params, status) : NULL;
+    enum bpa_db_status restored = bpa_db_call(conn, "report_plans_cached", 0, NULL, NULL);
+    if (value && restored != BPA_DB_OK) {
+        *status = restored;
+        json_decref(value);
+        value = NULL;
+    }
+    return value;
+}
+
 int bpa_handle_report_funnel(struct bpa_request *request)
 {
     json_t *details = json_array();
@@ -234,8 +252,8 @@ int bpa_handle_report_funnel(struct bpa_request *request)
     json_t *counted = NULL;
     if (read_range(request, from, to, details, &status)) {
         const char *params[] = {from, to, period ? period : "month", group};
-        counted = bpa_call_json(request->db, group ? "report_funnel_grouped" : "report_funnel",
-                                group ? 4 : 3, params, &status);
+        counted = call_over_range(request->db, group ? "report_funnel_grouped" : "report_funnel",
+                                  group ? 4 : 3, params, &status);
     }
     json_t *doc = NULL;
     if (counted) {
@@ -306,9 +324,10 @@ int bpa_handle_report_time_in_stage(struct bpa_request *request)
     json_t *states = NULL, *employers = NULL;
     if (read_range(request, from, to, details, &status)) {
         const char *params[] = {from, to};
-        states = bpa_call_json(request->db, "report_time_in_stage", 2, params, &status);
+        states = call_over_range(request->db, "report_time_in_stage", 2, params, &status);
         if (states)
-            employers = bpa_call_json(request->db, "report_employer_response", 2, params, &status);
+            employers =
+                call_over_range(request->db, "report_employer_response", 2, params, &status);
     }
     if (json_array_size(details)) {
         json_decref(states);
