@@ -16,8 +16,21 @@
 
 /* The summaries of 0021_report_summaries.sql: steps per day, stays,
  * approvals and their answers. */
-#define PERIOD         "date_trunc($3::text, day::timestamp)::date"
-#define STEPS_IN_RANGE "FROM report_steps WHERE day BETWEEN $1::date AND $2::date AND dimension = "
+#define PERIOD "date_trunc($3::text, day::timestamp)::date"
+/* The rows of the range $1..$2 for dimension `d`: the segments within it
+ * (from the first that starts in it to the last that ends in it), and the
+ * days of the segments its ends cut. */
+#define FIRST_WHOLE                                                                                \
+    "CASE WHEN report_segment_start($1::date) = $1::date THEN $1::date"                            \
+    " ELSE report_segment_end($1::date) + 1 END"
+#define LAST_WHOLE                                                                                 \
+    "CASE WHEN report_segment_end($2::date) = $2::date THEN $2::date"                              \
+    " ELSE report_segment_start($2::date) - 1 END"
+#define STEPS_IN_RANGE(d)                                                                          \
+    "FROM (SELECT * FROM report_steps WHERE dimension = " d " AND span = 'segment'"                \
+    " AND day BETWEEN " FIRST_WHOLE " AND " LAST_WHOLE " UNION ALL SELECT * FROM report_steps"     \
+    " WHERE dimension = " d " AND span = 'day' AND day BETWEEN $1::date AND $2::date"              \
+    " AND (day < " FIRST_WHOLE " OR day > " LAST_WHOLE ")) r"
 /* {step: count} of a group of report_steps' rows */
 #define ENTERED                                                                                    \
     "json_build_object('applied', sum(applied), 'proposed', sum(proposed), 'approved', "           \
@@ -71,13 +84,13 @@ const struct bpa_db_statement bpa_db_report_statements[] = {
     {"report_funnel",
      "SELECT COALESCE(json_agg(json_build_object('period_start', period, 'entered', entered)"
      " ORDER BY period), '[]') FROM (SELECT " PERIOD " AS period, " ENTERED " AS entered"
-     " " STEPS_IN_RANGE "'all' GROUP BY 1) c"},
+     " " STEPS_IN_RANGE("'all'") " GROUP BY 1) c"},
     /* from, to, period, group -> [{"period_start", "key", "label", "entered"}] */
     {"report_funnel_grouped",
      "SELECT COALESCE(json_agg(json_build_object('period_start', c.period, 'key', c.key,"
      " 'label', " GROUP_LABEL ", 'entered', c.entered) ORDER BY c.period, c.key), '[]')"
      " FROM (SELECT " PERIOD " AS period, NULLIF(key, '') AS key, " ENTERED " AS entered"
-     " " STEPS_IN_RANGE "$4::text GROUP BY 1, 2) c"},
+     " " STEPS_IN_RANGE("$4::text") " GROUP BY 1, 2) c"},
     /* from, to -> [{"state", "stays", "median_hours", "p90_hours"}] */
     {"report_time_in_stage",
      "SELECT COALESCE(json_agg(json_build_object('state', state, 'stays', stays,"
