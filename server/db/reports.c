@@ -1,9 +1,9 @@
 /* The coordinators' reports (server/handlers/reports.c): what is counted
  * in SQL, from the summaries a trigger keeps as match_history is written
  * (0021_report_summaries.sql), and the tables the matcher's results are
- * named from. Run by name through
- * bpa_db_call (one JSON value) and bpa_db_each_row. No statement names a
- * seeker: seekers are only counted or grouped by portal.
+ * named from. Run by name through bpa_db_call (one JSON value) and
+ * bpa_db_each_row. No statement names a seeker: seekers are only counted
+ * or grouped by portal.
  *
  * Dates are the academy's days: a range [$1, $2] of dates covers
  * Europe/Amsterdam midnight of $1 up to midnight after $2. */
