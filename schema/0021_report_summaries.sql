@@ -25,7 +25,7 @@ $$;
 -- A segment: the days of one week that lie in one month. Weeks, months and
 -- quarters are each made of whole segments, so a range reads a row a
 -- segment, and a row a day only in the segments its ends cut: a year grouped
--- by employer reads at most 64 rows an employer instead of 365.
+-- by employer reads about 65 rows an employer instead of 365.
 CREATE FUNCTION report_segment_start(day date) RETURNS date LANGUAGE sql IMMUTABLE AS $$
     SELECT GREATEST(date_trunc('week', day::timestamp), date_trunc('month', day::timestamp))::date
 $$;

@@ -22,8 +22,7 @@
 
 static struct harness_db db;
 static struct harness_server first, second;
-static char *coordinator, *employer_user, *portal_a_key, *portal_b_key;
-static long long employer, portal_a, portal_b;
+static struct api_feed_cast cast;
 
 /* Follows the feed as `token` through `server` from `after`, appending
  * every sequence number to `seen`: how many pages it read. */
@@ -91,13 +90,13 @@ static void *open_placements(void *argument)
                  "\"schedule\":[{\"day\":\"mon\",\"from\":\"08:00\",\"to\":\"16:00\"}],"
                  "\"hours_per_week\":8,\"start_date\":\"2027-02-01\","
                  "\"end_date\":\"2027-04-01\",\"capacity\":1}",
-                 employer);
+                 cast.employer);
         struct http_response r =
-            http_call_as(w->server, coordinator, "POST", "/v1/placements", body);
+            http_call_as(w->server, cast.coordinator, "POST", "/v1/placements", body);
         long long id = r.status == 201 ? json_integer_value(json_object_get(r.json, "id")) : 0;
         http_response_free(&r);
         snprintf(path, sizeof path, "/v1/placements/%lld/open", id);
-        r = http_call_as(w->server, coordinator, "POST", path, NULL);
+        r = http_call_as(w->server, cast.coordinator, "POST", path, NULL);
         w->failures += r.status != 200;
         http_response_free(&r);
     }
@@ -117,7 +116,8 @@ static void *register_seekers(void *argument)
                  "{\"purpose\":\"matching\",\"text_version\":\"1\",\"given_at\":"
                  "\"2026-11-01T10:00:00Z\"}}",
                  i);
-        struct http_response r = http_call_as(w->server, portal_a_key, "POST", "/v1/seekers", body);
+        struct http_response r =
+            http_call_as(w->server, cast.portal_a_key, "POST", "/v1/seekers", body);
         w->failures += r.status != 201;
         http_response_free(&r);
     }
@@ -145,8 +145,8 @@ static long long *expected_for(long long portal, size_t *count)
 
 START_TEST(following_the_feed_under_concurrent_writers_on_two_daemons_misses_nothing)
 {
-    struct follower a = {.server = &first, .token = portal_a_key};
-    struct follower b = {.server = &second, .token = portal_b_key};
+    struct follower a = {.server = &first, .token = cast.portal_a_key};
+    struct follower b = {.server = &second, .token = cast.portal_b_key};
     struct writer writers[WRITERS + 1];
     pthread_t threads[WRITERS + 1], readers[2];
     writing = true;
@@ -169,7 +169,7 @@ START_TEST(following_the_feed_under_concurrent_writers_on_two_daemons_misses_not
 
     /* each follower saw exactly what its portal may see, once, in order */
     struct follower *followers[] = {&a, &b};
-    long long portals[] = {portal_a, portal_b};
+    long long portals[] = {cast.portal_a, cast.portal_b};
     for (int f = 0; f < 2; f++) {
         size_t count;
         long long *expected = expected_for(portals[f], &count);
@@ -185,9 +185,9 @@ START_TEST(following_the_feed_under_concurrent_writers_on_two_daemons_misses_not
     }
     /* and B never saw A's seekers: A has consent entries B does not */
     char only_a[16];
-    ck_assert(harness_db_value(&db,
-                               fmt("SELECT count(*) FROM changes WHERE portal_id = %lld", portal_a),
-                               only_a, sizeof only_a));
+    ck_assert(harness_db_value(
+        &db, fmt("SELECT count(*) FROM changes WHERE portal_id = %lld", cast.portal_a), only_a,
+        sizeof only_a));
     ck_assert_int_ge(atoi(only_a), SEEKERS_OF_PORTAL);
 }
 END_TEST
@@ -222,24 +222,25 @@ static long long latest_seq(void)
 START_TEST(a_portal_sees_open_places_and_its_own_seekers_only)
 {
     long long start = latest_seq();
-    long long placement = created_id(
-        api_call(&first, coordinator, "POST", "/v1/placements", api_placement_body(employer, 1)));
+    long long placement = created_id(api_call(&first, cast.coordinator, "POST", "/v1/placements",
+                                              api_placement_body(cast.employer, 1)));
     /* a draft is nobody's news */
-    json_t *seen = entries(portal_b_key, start);
+    json_t *seen = entries(cast.portal_b_key, start);
     ck_assert_uint_eq(json_array_size(seen), 0);
     json_decref(seen);
-    API_EXPECT_ANSWER(
-        api_call(&first, coordinator, "POST", fmt("/v1/placements/%lld/open", placement), NULL),
-        200, NULL);
+    API_EXPECT_ANSWER(api_call(&first, cast.coordinator, "POST",
+                               fmt("/v1/placements/%lld/open", placement), NULL),
+                      200, NULL);
     /* one save changing the title and the skills: one entry naming both */
-    API_EXPECT_ANSWER(api_call(&first, coordinator, "PATCH", fmt("/v1/placements/%lld", placement),
+    API_EXPECT_ANSWER(api_call(&first, cast.coordinator, "PATCH",
+                               fmt("/v1/placements/%lld", placement),
                                "{\"title\":\"Andere titel\",\"required_skills\":[{\"uri\":"
                                "\"http://data.europa.eu/esco/skill/test-solder\","
                                "\"min_level\":2}]}"),
                       200, NULL);
     long long seeker = created_id(
-        api_call(&first, portal_a_key, "POST", "/v1/seekers", api_seeker_body("Eigen", "")));
-    json_t *b = entries(portal_b_key, start), *a = entries(portal_a_key, start);
+        api_call(&first, cast.portal_a_key, "POST", "/v1/seekers", api_seeker_body("Eigen", "")));
+    json_t *b = entries(cast.portal_b_key, start), *a = entries(cast.portal_a_key, start);
     ck_assert_uint_eq(json_array_size(b), 2);
     ck_assert_str_eq(api_text(json_array_get(b, 0), "kind"), "placement_opened");
     ck_assert_int_eq(api_number(json_array_get(b, 0), "placement_id"), placement);
@@ -261,15 +262,15 @@ START_TEST(a_portal_sees_open_places_and_its_own_seekers_only)
 
     /* an application: a match entry for A only; closing: for all */
     API_EXPECT_ANSWER(
-        api_call(&first, portal_a_key, "POST", "/v1/matches",
+        api_call(&first, cast.portal_a_key, "POST", "/v1/matches",
                  fmt("{\"seeker_id\":%lld,\"placement_id\":%lld}", seeker, placement)),
         201, NULL);
     long long mid = latest_seq();
-    API_EXPECT_ANSWER(
-        api_call(&first, coordinator, "POST", fmt("/v1/placements/%lld/close", placement), NULL),
-        200, NULL);
-    a = entries(portal_a_key, mid - 1);
-    b = entries(portal_b_key, mid - 1);
+    API_EXPECT_ANSWER(api_call(&first, cast.coordinator, "POST",
+                               fmt("/v1/placements/%lld/close", placement), NULL),
+                      200, NULL);
+    a = entries(cast.portal_a_key, mid - 1);
+    b = entries(cast.portal_b_key, mid - 1);
     ck_assert_str_eq(api_text(json_array_get(a, 0), "kind"), "match_changed");
     ck_assert_str_eq(api_text(json_array_get(a, 0), "state"), "applied");
     ck_assert_str_eq(api_text(json_array_get(b, 0), "kind"), "placement_closed");
@@ -287,7 +288,8 @@ START_TEST(an_expired_cursor_is_a_410_with_where_to_follow_from)
     long long now = latest_seq();
     ck_assert_int_eq(
         harness_db_sql(&db, fmt("UPDATE change_feed_horizon SET purged_through = %lld", now)), 0);
-    struct http_response r = api_call(&first, portal_a_key, "GET", "/v1/changes?after=0", NULL);
+    struct http_response r =
+        api_call(&first, cast.portal_a_key, "GET", "/v1/changes?after=0", NULL);
     API_EXPECT(r, 410, "cursor_expired");
     const json_t *detail =
         json_array_get(json_object_get(json_object_get(r.json, "error"), "details"), 0);
@@ -296,12 +298,13 @@ START_TEST(an_expired_cursor_is_a_410_with_where_to_follow_from)
     http_response_free(&r);
     /* from the cursor given: no error, nothing missed */
     API_EXPECT_ANSWER(
-        api_call(&first, portal_a_key, "GET", fmt("/v1/changes?after=%lld", now), NULL), 200, NULL);
+        api_call(&first, cast.portal_a_key, "GET", fmt("/v1/changes?after=%lld", now), NULL), 200,
+        NULL);
     ck_assert_int_eq(harness_db_sql(&db, "UPDATE change_feed_horizon SET purged_through = 0"), 0);
-    API_EXPECT_ANSWER(api_call(&first, employer_user, "GET", "/v1/changes", NULL), 403,
+    API_EXPECT_ANSWER(api_call(&first, cast.employer_user, "GET", "/v1/changes", NULL), 403,
                       "forbidden");
     API_EXPECT_ANSWER(api_call(&first, NULL, "GET", "/v1/changes", NULL), 401, "unauthenticated");
-    API_EXPECT_ANSWER(api_call(&first, portal_a_key, "GET", "/v1/changes?limit=0", NULL), 422,
+    API_EXPECT_ANSWER(api_call(&first, cast.portal_a_key, "GET", "/v1/changes?limit=0", NULL), 422,
                       "validation_failed");
 }
 END_TEST
@@ -309,21 +312,8 @@ END_TEST
 static bool set_up(void)
 {
     int status = 0;
-    if (!harness_server_start(&second, db.url, NULL, &status))
-        return false;
-    coordinator = harness_login_new_account(&first, db.url, "coord@example.org", NULL);
-    portal_a_key = harness_new_portal(db.url, "Feed portal A", &portal_a);
-    portal_b_key = harness_new_portal(db.url, "Feed portal B", &portal_b);
-    employer = api_new_verified_employer(&first, coordinator,
-                                         "{\"kvk_number\":\"61616161\",\"name\":\"Volgwerk BV\","
-                                         "\"postcode\":\"2516\",\"lat\":52.076,\"lon\":4.336}");
-    if (!employer)
-        return false;
-    employer_user =
-        harness_login_new_account(&first, db.url, "werk@example.org", fmt("%lld", employer));
-    return harness_db_sql(&db, "INSERT INTO postcodes VALUES (2516, 52.076, 4.336, 'Den Haag',"
-                               " 'Den Haag'), (2522, 52.064, 4.330, 'Den Haag', 'Den Haag')"
-                               " ON CONFLICT DO NOTHING") == 0;
+    return harness_server_start(&second, db.url, NULL, &status) &&
+           api_feed_cast_set_up(&first, &db, &cast);
 }
 
 int main(void)
@@ -353,10 +343,7 @@ int main(void)
             failed++;
     }
     harness_db_destroy(&db);
-    free(coordinator);
-    free(employer_user);
-    free(portal_a_key);
-    free(portal_b_key);
+    api_feed_cast_free(&cast);
     curl_global_cleanup();
     return failed ? 1 : 0;
 }

@@ -28,8 +28,7 @@
 
 static struct harness_db db;
 static struct harness_server server;
-static char *coordinator, *employer_user, *portal_a_key, *portal_b_key;
-static long long employer, portal_a, portal_b;
+static struct api_feed_cast cast;
 
 /* The daemon: two workers and two database connections, so that a
  * thousand waiters could not be served if each held either. */
@@ -85,7 +84,7 @@ static void await_parked(const struct harness_server *daemon, long count)
 static long long open_placement(const char *token)
 {
     struct http_response r =
-        api_call(&server, token, "POST", "/v1/placements", api_placement_body(employer, 1));
+        api_call(&server, token, "POST", "/v1/placements", api_placement_body(cast.employer, 1));
     API_EXPECT(r, 201, NULL);
     long long id = api_number(r.json, "id");
     http_response_free(&r);
@@ -113,11 +112,11 @@ static void *poll_changes(void *argument)
 
 START_TEST(a_waiting_portal_hears_of_a_placement_opened_by_an_employer)
 {
-    struct long_poll p = {.token = portal_a_key, .after = latest_seq(), .wait = 30};
+    struct long_poll p = {.token = cast.portal_a_key, .after = latest_seq(), .wait = 30};
     pthread_t thread;
     ck_assert_int_eq(pthread_create(&thread, NULL, poll_changes, &p), 0);
     await_parked(&server, 1);
-    long long placement = open_placement(employer_user);
+    long long placement = open_placement(cast.employer_user);
     double opened_at = now_s();
     pthread_join(thread, NULL);
     API_EXPECT(p.response, 200, NULL);
@@ -136,14 +135,14 @@ END_TEST
 START_TEST(a_wait_that_ends_answers_an_empty_page_and_another_portals_news_wakes_nobody)
 {
     long long after = latest_seq();
-    struct long_poll p = {.token = portal_a_key, .after = after, .wait = 2};
+    struct long_poll p = {.token = cast.portal_a_key, .after = after, .wait = 2};
     pthread_t thread;
     ck_assert_int_eq(pthread_create(&thread, NULL, poll_changes, &p), 0);
     await_parked(&server, 1);
     /* portal B's seeker and its consent: news for B only */
     API_EXPECT_ANSWER(
-        api_call(&server, portal_b_key, "POST", "/v1/seekers", api_seeker_body("Ander", "")), 201,
-        NULL);
+        api_call(&server, cast.portal_b_key, "POST", "/v1/seekers", api_seeker_body("Ander", "")),
+        201, NULL);
     ck_assert_int_gt(latest_seq(), after);
     pthread_join(thread, NULL);
     API_EXPECT(p.response, 200, NULL);
@@ -152,12 +151,12 @@ START_TEST(a_wait_that_ends_answers_an_empty_page_and_another_portals_news_wakes
     http_response_free(&p.response);
 
     /* what is there already is answered, wait or not */
-    struct http_response r =
-        api_call(&server, portal_b_key, "GET", fmt("/v1/changes?after=%lld&wait=30", after), NULL);
+    struct http_response r = api_call(&server, cast.portal_b_key, "GET",
+                                      fmt("/v1/changes?after=%lld&wait=30", after), NULL);
     API_EXPECT(r, 200, NULL);
     ck_assert_uint_ge(json_array_size(json_object_get(r.json, "items")), 1);
     http_response_free(&r);
-    r = api_call(&server, portal_a_key, "GET", "/v1/changes?wait=61", NULL);
+    r = api_call(&server, cast.portal_a_key, "GET", "/v1/changes?wait=61", NULL);
     API_EXPECT(r, 422, "validation_failed");
     ck_assert(api_names_field(&r, "wait"));
     http_response_free(&r);
@@ -196,7 +195,7 @@ START_TEST(a_thousand_waiting_portals_leave_the_daemon_free_and_hear_one_change)
     static int fds[WAITERS];
     long long after = latest_seq();
     for (int i = 0; i < WAITERS; i++) {
-        fds[i] = send_long_poll(&server, i % 2 ? portal_b_key : portal_a_key, after, 60);
+        fds[i] = send_long_poll(&server, i % 2 ? cast.portal_b_key : cast.portal_a_key, after, 60);
         ck_assert_msg(fds[i] >= 0, "long poll %d could not be sent", i);
     }
     await_parked(&server, WAITERS);
@@ -204,7 +203,7 @@ START_TEST(a_thousand_waiting_portals_leave_the_daemon_free_and_hear_one_change)
     /* two workers, two connections, a thousand waiting: others are served */
     double started = now_s();
     for (int i = 0; i < NORMAL_REQUESTS; i++) {
-        const char *token = i % 2 ? coordinator : portal_a_key;
+        const char *token = i % 2 ? cast.coordinator : cast.portal_a_key;
         API_EXPECT_ANSWER(api_call(&server, token, "GET", "/v1/placements?limit=5", NULL), 200,
                           NULL);
     }
@@ -213,7 +212,7 @@ START_TEST(a_thousand_waiting_portals_leave_the_daemon_free_and_hear_one_change)
     ck_assert_int_eq(readable(fds, WAITERS), 0);
     ck_assert_int_eq(parked(&server), WAITERS);
 
-    long long placement = open_placement(coordinator);
+    long long placement = open_placement(cast.coordinator);
     started = now_s();
     char expected[64];
     snprintf(expected, sizeof expected, "\"placement_id\":%lld", placement);
@@ -241,7 +240,7 @@ START_TEST(a_stopping_daemon_answers_its_waiters_at_once)
     long long after = latest_seq();
     int fds[STOPPED_WAITERS];
     for (int i = 0; i < STOPPED_WAITERS; i++)
-        ck_assert_int_ge(fds[i] = send_long_poll(&stopping, portal_a_key, after, 60), 0);
+        ck_assert_int_ge(fds[i] = send_long_poll(&stopping, cast.portal_a_key, after, 60), 0);
     await_parked(&stopping, STOPPED_WAITERS);
     double started = now_s();
     status = harness_server_stop(&stopping, SIGTERM);
@@ -258,22 +257,6 @@ START_TEST(a_stopping_daemon_answers_its_waiters_at_once)
     }
 }
 END_TEST
-
-static bool set_up(void)
-{
-    coordinator = harness_login_new_account(&server, db.url, "coord@example.org", NULL);
-    portal_a_key = harness_new_portal(db.url, "Wachtend portaal A", &portal_a);
-    portal_b_key = harness_new_portal(db.url, "Wachtend portaal B", &portal_b);
-    employer = api_new_verified_employer(&server, coordinator,
-                                         "{\"kvk_number\":\"62626262\",\"name\":\"Wachtwerk BV\","
-                                         "\"postcode\":\"2516\",\"lat\":52.076,\"lon\":4.336}");
-    if (!employer)
-        return false;
-    employer_user =
-        harness_login_new_account(&server, db.url, "wacht@example.org", fmt("%lld", employer));
-    return harness_db_sql(&db, "INSERT INTO postcodes VALUES (2516, 52.076, 4.336, 'Den Haag',"
-                               " 'Den Haag') ON CONFLICT DO NOTHING") == 0;
-}
 
 static bool enough_descriptors(void)
 {
@@ -299,7 +282,7 @@ int main(void)
     memcpy(options + 1, daemon_options, sizeof daemon_options);
     int failed = 1;
     if (api_start_with_reference_data(&server, &db, options)) {
-        if (set_up()) {
+        if (api_feed_cast_set_up(&server, &db, &cast)) {
             Suite *s = suite_create("long_poll");
             TCase *tc = tcase_create("long_poll");
             tcase_set_timeout(tc, 180);
@@ -318,10 +301,7 @@ int main(void)
             failed++;
     }
     harness_db_destroy(&db);
-    free(coordinator);
-    free(employer_user);
-    free(portal_a_key);
-    free(portal_b_key);
+    api_feed_cast_free(&cast);
     curl_global_cleanup();
     return failed ? 1 : 0;
 }

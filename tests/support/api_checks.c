@@ -77,6 +77,33 @@ long long api_new_verified_employer(const struct harness_server *server, const c
     return verified ? id : 0;
 }
 
+bool api_feed_cast_set_up(const struct harness_server *server, const struct harness_db *db,
+                          struct api_feed_cast *cast)
+{
+    cast->coordinator = harness_login_new_account(server, db->url, "coord@example.org", NULL);
+    cast->portal_a_key = harness_new_portal(db->url, "Feed portal A", &cast->portal_a);
+    cast->portal_b_key = harness_new_portal(db->url, "Feed portal B", &cast->portal_b);
+    cast->employer = api_new_verified_employer(
+        server, cast->coordinator,
+        "{\"kvk_number\":\"61616161\",\"name\":\"Volgwerk BV\",\"postcode\":\"2516\","
+        "\"lat\":52.076,\"lon\":4.336}");
+    if (!cast->employer)
+        return false;
+    cast->employer_user =
+        harness_login_new_account(server, db->url, "werk@example.org", fmt("%lld", cast->employer));
+    return harness_db_sql(db, "INSERT INTO postcodes VALUES (2516, 52.076, 4.336, 'Den Haag',"
+                              " 'Den Haag'), (2522, 52.064, 4.330, 'Den Haag', 'Den Haag')"
+                              " ON CONFLICT DO NOTHING") == 0;
+}
+
+void api_feed_cast_free(struct api_feed_cast *cast)
+{
+    free(cast->coordinator);
+    free(cast->employer_user);
+    free(cast->portal_a_key);
+    free(cast->portal_b_key);
+}
+
 const char *api_placement_body(long long employer, int capacity)
 {
     return fmt("{\"employer_id\":%lld,\"title\":\"Werkplaats\",\"postcode\":\"2516\","

@@ -52,6 +52,18 @@ const char *api_placement_body(long long employer, int capacity);
  * "\"external_ref\":\"x\","). In fmt's buffers. */
 const char *api_seeker_body(const char *name, const char *extra);
 
+/* Who follows and feeds the change feed in its tests: a coordinator, two
+ * partner portals (A and B) and a verified employer in Den Haag with a user
+ * of its own; the postcodes of api_placement_body and api_seeker_body are
+ * known. Tokens and keys malloc'd (api_feed_cast_free). */
+struct api_feed_cast {
+    char *coordinator, *employer_user, *portal_a_key, *portal_b_key;
+    long long employer, portal_a, portal_b;
+};
+bool api_feed_cast_set_up(const struct harness_server *server, const struct harness_db *db,
+                          struct api_feed_cast *cast);
+void api_feed_cast_free(struct api_feed_cast *cast);
+
 /* Starts `server` on `db` with `extra` arguments (harness_server_start)
  * and loads tests/integration/fixtures/reference.sql: whether both went. */
 bool api_start_with_reference_data(struct harness_server *server, const struct harness_db *db,
