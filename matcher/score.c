@@ -96,25 +96,6 @@ static unsigned overlap_hours(const struct bpa_week *a, const struct bpa_week *b
                       __builtin_popcountll(a->bits[2] & b->bits[2]));
 }
 
-/* How many of `wanted` (sorted) are in `held` (sorted). */
-static unsigned common(const uint32_t *wanted, unsigned wanted_count, const uint32_t *held,
-                       unsigned held_count)
-{
-    unsigned found = 0, i = 0, j = 0;
-    while (i < wanted_count && j < held_count) {
-        if (wanted[i] == held[j]) {
-            found++;
-            i++;
-            j++;
-        } else if (wanted[i] < held[j]) {
-            i++;
-        } else {
-            j++;
-        }
-    }
-    return found;
-}
-
 /* The filters both bpa_match_evaluate and bpa_match_filters test alike. */
 static unsigned plain_filters(const struct bpa_match_rules *rules, const struct bpa_seeker *s,
                               const struct bpa_placement *p)
@@ -126,8 +107,8 @@ static unsigned plain_filters(const struct bpa_match_rules *rules, const struct 
         failed |= BPA_FILTER_DATES;
     if (s->dutch_level < p->min_dutch_level)
         failed |= BPA_FILTER_LANGUAGE;
-    if (common(p->certificates, p->certificate_count, s->certificates, s->certificate_count) <
-        p->certificate_count)
+    if (bpa_pair_common(p->certificates, p->certificate_count, s->certificates,
+                        s->certificate_count) < p->certificate_count)
         failed |= BPA_FILTER_CERTIFICATE;
     return failed;
 }
@@ -163,26 +144,10 @@ void bpa_match_evaluate(const struct bpa_match_rules *rules, const struct bpa_se
     if (out->distance_km > s->max_travel_km)
         failed |= BPA_FILTER_TOO_FAR;
 
-    /* skills: sum(w * min(1, level / min_level)) / sum(w), essential weighing 2 */
-    double weighed = 0, weights = 0;
-    unsigned j = 0;
-    unsigned required =
-        p->required_count < BPA_MATCH_MAX_SKILLS ? p->required_count : BPA_MATCH_MAX_SKILLS;
-    for (unsigned i = 0; i < required; i++) {
-        const struct bpa_required_skill *r = &p->required[i];
-        while (j < s->skill_count && s->skills[j].skill < r->skill)
-            j++;
-        uint8_t level =
-            j < s->skill_count && s->skills[j].skill == r->skill ? s->skills[j].level : 0;
-        out->seeker_levels[i] = level;
-        if (r->essential && level == 0)
-            failed |= BPA_FILTER_ESSENTIAL_SKILL;
-        double w = r->essential ? 2 : 1;
-        double share = r->min_level ? (double)level / r->min_level : 1;
-        weighed += w * (share < 1 ? share : 1);
-        weights += w;
-    }
-    out->skills = weights > 0 ? weighed / weights : 1;
+    bool lacking;
+    out->skills = bpa_pair_skills(s, p, out->seeker_levels, &lacking);
+    if (lacking)
+        failed |= BPA_FILTER_ESSENTIAL_SKILL;
 
     out->placement_hours = bpa_week_hours(&p->schedule);
     out->overlap_hours = overlap_hours(&s->availability, &p->schedule);
@@ -193,8 +158,7 @@ void bpa_match_evaluate(const struct bpa_match_rules *rules, const struct bpa_se
     double closeness = s->max_travel_km > 0 ? 1 - out->distance_km / s->max_travel_km : 0;
     out->distance = closeness < 0 ? 0 : closeness > 1 ? 1 : closeness;
 
-    out->taught_among_goals = common(p->taught, p->taught_count, s->goals, s->goal_count);
-    out->learning = p->taught_count ? (double)out->taught_among_goals / p->taught_count : 0.5;
+    out->learning = bpa_pair_learning(s, p, &out->taught_among_goals);
 
     double total = rules->weight_skills + rules->weight_schedule + rules->weight_distance +
                    rules->weight_learning;

@@ -1,8 +1,10 @@
 /* The matcher's side of the reports: scans of the daemon's index. */
 #include "reports.h"
+#include "unmet.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* How many pairs each filter refused, and how many eligible ones scored
  * below the minimum. A pair may fail several filters: each counts. */
@@ -51,47 +53,45 @@ static bool fits(const struct bpa_match_rules *rules, const struct bpa_seeker *s
     return r.score >= min_score;
 }
 
-/* Why no seeker fits placement `p`: every pair's filters, no score (an
- * eligible pair of an unmet placement is one below the minimum). */
-static json_t *unmet_item(const struct bpa_match_index *index, const struct bpa_match_rules *rules,
-                          const struct bpa_placement *p)
+/* The refusals of one unmet placement, as the report shows them. */
+static json_t *unmet_item(const struct bpa_match_index *index, const struct bpa_placement *p,
+                          const struct bpa_unmet *u)
 {
-    struct tally t = {0};
-    uint64_t missing[BPA_MATCH_MAX_SKILLS] = {0};
-    unsigned required =
-        p->required_count < BPA_MATCH_MAX_SKILLS ? p->required_count : BPA_MATCH_MAX_SKILLS;
-    for (size_t j = 0; j < index->seekers.count; j++) {
-        uint64_t lacking;
-        tally_add(&t, bpa_match_filters(rules, &index->seekers.items[j], p, &lacking));
-        for (; lacking; lacking &= lacking - 1)
-            missing[__builtin_ctzll(lacking)]++;
-    }
+    struct tally t = {.below_min_score = u->below_min_score};
+    memcpy(t.filters, u->refused, sizeof t.filters);
     json_t *skills = json_object();
-    for (unsigned k = 0; k < required; k++) {
+    for (unsigned k = 0; k < p->required_count && k < BPA_MATCH_MAX_SKILLS; k++) {
         const char *uri = bpa_vocab_text(index->vocab, p->required[k].skill);
-        if (missing[k] && uri)
-            json_object_set_new(skills, uri, json_integer((json_int_t)missing[k]));
+        if (u->missing[k] && uri)
+            json_object_set_new(skills, uri, json_integer((json_int_t)u->missing[k]));
     }
     return json_pack("{s:I, s:o, s:o}", "placement_id", (json_int_t)p->id, "reasons",
                      tally_json(&t), "missing_skills", skills);
 }
 
+/* A coordinator's report is rare and waited for: it may use every core
+ * for the moment it takes. */
+static unsigned report_threads(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores < 1 ? 1 : cores > BPA_UNMET_MAX_THREADS ? BPA_UNMET_MAX_THREADS : (unsigned)cores;
+}
+
 json_t *bpa_report_unmet(struct bpa_match_index *index, const struct bpa_match_rules *rules,
                          int min_score, size_t *placements, size_t *seekers)
 {
-    json_t *items = json_array();
+    struct bpa_unmet *unmet = NULL;
     pthread_rwlock_rdlock(&index->lock);
-    *placements = index->placements.count;
+    const struct bpa_placement_index *pi = &index->placements;
+    *placements = pi->count;
     *seekers = index->seekers.count;
-    for (size_t i = 0; i < index->placements.count; i++) {
-        const struct bpa_placement *p = &index->placements.items[i];
-        bool met = false;
-        for (size_t j = 0; j < index->seekers.count && !met; j++)
-            met = fits(rules, &index->seekers.items[j], p, min_score);
-        if (!met)
-            json_array_append_new(items, unmet_item(index, rules, p));
-    }
+    long count = bpa_unmet_placements(rules, index->seekers.items, index->seekers.count, pi->items,
+                                      pi->count, min_score, report_threads(), &unmet);
+    json_t *items = count < 0 ? NULL : json_array();
+    for (long i = 0; i < count; i++)
+        json_array_append_new(items, unmet_item(index, &pi->items[unmet[i].placement], &unmet[i]));
     pthread_rwlock_unlock(&index->lock);
+    free(unmet);
     return items;
 }
 

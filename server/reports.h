@@ -23,7 +23,8 @@
  * "missing_skills": {uri: pairs}}], where a pair is one of the placement
  * with each active seeker, "reasons" counts the pairs each filter (or
  * below_min_score) refused, and "missing_skills" the pairs that lacked
- * each essential skill. *placements and *seekers: how many the index held. */
+ * each essential skill. *placements and *seekers: how many the index held.
+ * NULL when out of memory. */
 json_t *bpa_report_unmet(struct bpa_match_index *index, const struct bpa_match_rules *rules,
                          int min_score, size_t *placements, size_t *seekers);
 

@@ -645,6 +645,8 @@ int bpa_handle_report_unmet_demand(struct bpa_request *request)
     size_t placements = 0, seekers = 0;
     json_t *unmet = bpa_report_unmet(request->server->index, &request->server->rules, minimum,
                                      &placements, &seekers);
+    if (!unmet)
+        return bpa_reply_error(request, BPA_ERR_INTERNAL_ERROR, NULL, NULL);
     json_t *doc =
         json_pack("{s:s, s:i, s:I, s:I, s:I}", "report", "unmet-demand", "min_score", minimum,
                   "open_placements", (json_int_t)placements, "active_seekers", (json_int_t)seekers,

@@ -22,5 +22,6 @@ Suite *log_suite(void);
 Suite *email_text_suite(void);
 Suite *blindness_suite(void);
 Suite *round_suite(void);
+Suite *unmet_suite(void);
 
 #endif
