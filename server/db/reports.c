@@ -31,13 +31,17 @@
     " AND day BETWEEN " FIRST_WHOLE " AND " LAST_WHOLE " UNION ALL SELECT * FROM report_steps"     \
     " WHERE dimension = " d " AND span = 'day' AND day BETWEEN $1::date AND $2::date"              \
     " AND (day < " FIRST_WHOLE " OR day > " LAST_WHOLE ")) r"
-/* {step: count} of a group of report_steps' rows */
-#define ENTERED                                                                                    \
-    "json_build_object('applied', sum(applied), 'proposed', sum(proposed), 'approved', "           \
-    "sum(approved), 'accepted', sum(accepted), 'confirmed', sum(confirmed), 'started', "           \
-    "sum(started), 'completed', sum(completed), 'dropped_out', sum(dropped_out), 'rejected', "     \
-    "sum(rejected), 'declined', sum(declined), 'withdrawn', sum(withdrawn), 'cancelled', "         \
-    "sum(cancelled))"
+/* the count of each step over a group of report_steps' rows, named as the
+ * step, in the order of report_funnel.h's bpa_funnel_steps; and those
+ * counts of a subquery c */
+#define STEP_SUMS                                                                                  \
+    "sum(applied) AS applied, sum(proposed) AS proposed, sum(approved) AS approved,"               \
+    " sum(accepted) AS accepted, sum(confirmed) AS confirmed, sum(started) AS started,"            \
+    " sum(completed) AS completed, sum(dropped_out) AS dropped_out, sum(rejected) AS rejected,"    \
+    " sum(declined) AS declined, sum(withdrawn) AS withdrawn, sum(cancelled) AS cancelled"
+#define STEPS_OF_C                                                                                 \
+    "c.applied, c.proposed, c.approved, c.accepted, c.confirmed, c.started, c.completed,"          \
+    " c.dropped_out, c.rejected, c.declined, c.withdrawn, c.cancelled"
 
 #define GROUP_LABEL                                                                                \
     "CASE $4::text WHEN 'employer' THEN (SELECT name FROM employers WHERE id = c.key::bigint)"     \
@@ -80,17 +84,15 @@ const struct bpa_db_statement bpa_db_report_statements[] = {
      "SELECT json_build_object('from', COALESCE($1::date, ((now() AT TIME ZONE " ZONE
      ")::date - interval '12 months')::date), 'to', COALESCE($2::date, (now() AT TIME ZONE " ZONE
      ")::date))"},
-    /* from, to, period -> [{"period_start", "entered": {step: count}}] */
-    {"report_funnel",
-     "SELECT COALESCE(json_agg(json_build_object('period_start', period, 'entered', entered)"
-     " ORDER BY period), '[]') FROM (SELECT " PERIOD " AS period, " ENTERED " AS entered"
-     " " STEPS_IN_RANGE("'all'") " GROUP BY 1) c"},
-    /* from, to, period, group -> [{"period_start", "key", "label", "entered"}] */
+    /* from, to, period -> rows: period_start, NULL, NULL, each step's count */
+    {"report_funnel", "SELECT " PERIOD ", NULL, NULL, " STEP_SUMS
+                      " " STEPS_IN_RANGE("'all'") " GROUP BY 1 ORDER BY 1"},
+    /* from, to, period, group -> rows: period_start, key, label, each step's
+     * count */
     {"report_funnel_grouped",
-     "SELECT COALESCE(json_agg(json_build_object('period_start', c.period, 'key', c.key,"
-     " 'label', " GROUP_LABEL ", 'entered', c.entered) ORDER BY c.period, c.key), '[]')"
-     " FROM (SELECT " PERIOD " AS period, NULLIF(key, '') AS key, " ENTERED " AS entered"
-     " " STEPS_IN_RANGE("$4::text") " GROUP BY 1, 2) c"},
+     "SELECT c.period, c.key, " GROUP_LABEL ", " STEPS_OF_C " FROM (SELECT " PERIOD " AS period,"
+     " NULLIF(key, '') AS key, " STEP_SUMS " " STEPS_IN_RANGE("$4::text") " GROUP BY 1, 2) c"
+                                                                          " ORDER BY 1, 2"},
     /* from, to -> [{"state", "stays", "median_hours", "p90_hours"}] */
     {"report_time_in_stage",
      "SELECT COALESCE(json_agg(json_build_object('state', state, 'stays', stays,"

@@ -1,13 +1,16 @@
 /* GET /v1/reports/{funnel, time-in-stage, unmet-demand, skills-gap,
  * seekers-without-match}: the academy's figures for its funders and
  * partners, for coordinators. The funnel and the time in each stage are
- * counted in SQL from match_history (db/reports.c); the other three come
- * from the matcher over the daemon's index (reports.c), named and grouped
- * from the database. Each answers JSON, or with `Accept: text/csv` or
- * `?format=csv` one CSV table (RFC 4180) made from the same document, so
- * both always agree. No report names a seeker or gives a seeker's id. */
+ * counted in SQL from the summaries of match_history (db/reports.c); the
+ * other three come from the matcher over the daemon's index (reports.c),
+ * named and grouped from the database. Each answers JSON, or with `Accept: text/csv` or
+ * `?format=csv` one CSV table (RFC 4180) made from the same document (the
+ * funnel: from the same rows, report_funnel.c), so both always agree. No
+ * report names a seeker or gives a seeker's id. */
 #include "handlers.h"
 
+#include "csv.h"
+#include "report_funnel.h"
 #include "reports.h"
 #include "request.h"
 
@@ -60,23 +63,11 @@ static bool read_range(struct bpa_request *request, char from[11], char to[11], 
     return *status == BPA_DB_OK && json_array_size(details) == 0;
 }
 
-/* One CSV field, quoted when it holds a separator, a quote or a line
- * break (RFC 4180); numbers as the JSON reply writes them. */
+/* One CSV field; numbers as the JSON reply writes them. */
 static void csv_field(FILE *out, const json_t *value)
 {
     if (json_is_string(value)) {
-        const char *text = json_string_value(value);
-        if (!strpbrk(text, ",\"\r\n")) {
-            fputs(text, out);
-            return;
-        }
-        fputc('"', out);
-        for (; *text; text++) {
-            if (*text == '"')
-                fputc('"', out);
-            fputc(*text, out);
-        }
-        fputc('"', out);
+        bpa_csv_write_field(out, json_string_value(value));
     } else if (json_is_number(value) || json_is_boolean(value)) {
         char *text = json_dumps(value, JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
         fputs(text ? text : "", out);
@@ -111,6 +102,18 @@ static char *csv_table(const char *const *columns, const json_t *rows, size_t *l
     return text;
 }
 
+/* A CSV table, to be saved as `filename`.csv. */
+static int reply_csv_text(struct bpa_request *request, const char *text, size_t len,
+                          const char *filename)
+{
+    char disposition[120];
+    snprintf(disposition, sizeof disposition, "attachment; filename=\"%s.csv\"", filename);
+    request->reply_disposition = disposition;
+    int rc = bpa_reply_text(request, 200, "text/csv; charset=utf-8", text, len);
+    request->reply_disposition = NULL;
+    return rc;
+}
+
 /* A report as its document, or as the CSV table `flatten` makes of it. */
 typedef json_t *(*flatten_fn)(const json_t *doc);
 
@@ -126,11 +129,7 @@ static int reply_report(struct bpa_request *request, json_t *doc, bool csv,
     json_decref(rows);
     if (!text)
         return bpa_reply_error(request, BPA_ERR_INTERNAL_ERROR, NULL, NULL);
-    char disposition[120];
-    snprintf(disposition, sizeof disposition, "attachment; filename=\"%s.csv\"", filename);
-    request->reply_disposition = disposition;
-    int rc = bpa_reply_text(request, 200, "text/csv; charset=utf-8", text, len);
-    request->reply_disposition = NULL;
+    int rc = reply_csv_text(request, text, len, filename);
     free(text);
     return rc;
 }
@@ -140,100 +139,27 @@ static int reply_invalid(struct bpa_request *request, json_t *details)
     return bpa_reply_error(request, BPA_ERR_VALIDATION_FAILED, NULL, details);
 }
 
-/* A share rounded to 4 decimals, or null when nothing was there to convert. */
-static json_t *share(json_int_t part, json_int_t whole)
-{
-    return whole ? json_real(round((double)part / (double)whole * 1e4) / 1e4) : json_null();
-}
-
 /* --- funnel --- */
-
-static const char *const steps[] = {
-    "applied",     "proposed", "approved", "accepted",  "confirmed", "started", "completed",
-    "dropped_out", "rejected", "declined", "withdrawn", "cancelled", NULL};
-
-static json_int_t count_of(const json_t *entered, const char *step)
-{
-    return json_integer_value(json_object_get(entered, step));
-}
-
-/* Every step (0 when none), and the conversions from each step to the next. */
-static json_t *funnel_figures(const json_t *counted)
-{
-    json_t *entered = json_object();
-    for (size_t i = 0; steps[i]; i++)
-        json_object_set_new(entered, steps[i], json_integer(count_of(counted, steps[i])));
-    json_t *conversion =
-        json_pack("{s:o, s:o, s:o, s:o}", "approved_from_submitted",
-                  share(count_of(entered, "approved"),
-                        count_of(entered, "applied") + count_of(entered, "proposed")),
-                  "confirmed_from_approved",
-                  share(count_of(entered, "confirmed"), count_of(entered, "approved")),
-                  "started_from_confirmed",
-                  share(count_of(entered, "started"), count_of(entered, "confirmed")),
-                  "completed_from_started",
-                  share(count_of(entered, "completed"), count_of(entered, "started")));
-    return json_pack("{s:o, s:o}", "entered", entered, "conversion", conversion);
-}
-
-static const char *const funnel_columns[] = {"period_start",
-                                             "group_key",
-                                             "group_label",
-                                             "applied",
-                                             "proposed",
-                                             "approved",
-                                             "accepted",
-                                             "confirmed",
-                                             "started",
-                                             "completed",
-                                             "dropped_out",
-                                             "rejected",
-                                             "declined",
-                                             "withdrawn",
-                                             "cancelled",
-                                             "approved_from_submitted",
-                                             "confirmed_from_approved",
-                                             "started_from_confirmed",
-                                             "completed_from_started",
-                                             NULL};
-
-static json_t *funnel_row(const char *period, const json_t *group, const json_t *figures)
-{
-    json_t *row = json_pack("[s, O?, O?]", period, json_object_get(group, "key"),
-                            json_object_get(group, "label"));
-    for (size_t i = 0; steps[i]; i++)
-        json_array_append(row, json_object_get(json_object_get(figures, "entered"), steps[i]));
-    json_t *conversion = json_object_get(figures, "conversion");
-    for (size_t c = 15; funnel_columns[c]; c++)
-        json_array_append(row, json_object_get(conversion, funnel_columns[c]));
-    return row;
-}
-
-static json_t *funnel_rows(const json_t *doc)
-{
-    json_t *rows = json_array(), *item;
-    size_t i;
-    json_array_foreach(json_object_get(doc, "rows"), i, item) json_array_append_new(
-        rows, funnel_row(json_string_value(json_object_get(item, "period_start")),
-                         json_object_get(item, "group"), item));
-    json_array_append_new(rows, funnel_row("total", NULL, json_object_get(doc, "totals")));
-    return rows;
-}
 
 static const char *const periods[] = {"week", "month", "quarter", NULL};
 static const char *const funnel_groups[] = {"employer", "occupation", "portal", NULL};
 
 /* A statement over a range of dates, planned for the dates asked: a cached
  * generic plan guesses a narrow range, and for a year sorted every stay on
- * disk (316 ms, where the plan for the year's dates took 140). */
+ * disk (316 ms, where the plan for the year's dates took 140). Its value
+ * as JSON, or with `row` not NULL its rows, each to `row`. */
 static json_t *call_over_range(struct bpa_db_conn *conn, const char *statement, int count,
-                               const char *const *params, enum bpa_db_status *status)
+                               const char *const *params, bpa_db_row_fn row, void *rows,
+                               enum bpa_db_status *status)
 {
     *status = bpa_db_call(conn, "report_plans_fresh", 0, NULL, NULL);
-    json_t *value =
-        *status == BPA_DB_OK ? bpa_call_json(conn, statement, count, params, status) : NULL;
+    json_t *value = NULL;
+    if (*status == BPA_DB_OK && row)
+        *status = bpa_db_each_row(conn, statement, count, params, row, rows);
+    else if (*status == BPA_DB_OK)
+        value = bpa_call_json(conn, statement, count, params, status);
     enum bpa_db_status restored = bpa_db_call(conn, "report_plans_cached", 0, NULL, NULL);
-    if (value && restored != BPA_DB_OK) {
+    if (*status == BPA_DB_OK && restored != BPA_DB_OK) {
         *status = restored;
         json_decref(value);
         value = NULL;
@@ -248,48 +174,35 @@ int bpa_handle_report_funnel(struct bpa_request *request)
     char *period = bpa_query_checked(request, "period", BPA_CHOICE, 0, 0, periods, details);
     char *group = bpa_query_checked(request, "group", BPA_CHOICE, 0, 0, funnel_groups, details);
     char from[11], to[11];
-    enum bpa_db_status status;
-    json_t *counted = NULL;
+    enum bpa_db_status status = BPA_DB_OK;
+    struct bpa_funnel funnel = {0};
+    char *text = NULL;
+    size_t len = 0;
     if (read_range(request, from, to, details, &status)) {
         const char *params[] = {from, to, period ? period : "month", group};
-        counted = call_over_range(request->db, group ? "report_funnel_grouped" : "report_funnel",
-                                  group ? 4 : 3, params, &status);
+        call_over_range(request->db, group ? "report_funnel_grouped" : "report_funnel",
+                        group ? 4 : 3, params, bpa_funnel_add_row, &funnel, &status);
+        if (status == BPA_DB_OK && !funnel.out_of_memory)
+            text = csv ? bpa_funnel_csv(&funnel, &len)
+                       : bpa_funnel_json(&funnel, from, to, params[2], group);
     }
-    json_t *doc = NULL;
-    if (counted) {
-        json_t *rows = json_array(), *item, *all = json_object();
-        size_t i;
-        json_array_foreach(counted, i, item)
-        {
-            json_t *entered = json_object_get(item, "entered");
-            json_t *row = funnel_figures(entered);
-            json_object_set(row, "period_start", json_object_get(item, "period_start"));
-            if (group)
-                json_object_set_new(row, "group",
-                                    json_pack("{s:O, s:O}", "key", json_object_get(item, "key"),
-                                              "label", json_object_get(item, "label")));
-            json_array_append_new(rows, row);
-            const char *step;
-            json_t *n;
-            json_object_foreach(entered, step, n) json_object_set_new(
-                all, step, json_integer(count_of(all, step) + json_integer_value(n)));
-        }
-        doc = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:o, s:o}", "report", "funnel", "from", from,
-                        "to", to, "period", period ? period : "month", "group", group, "rows", rows,
-                        "totals", funnel_figures(all));
-        json_decref(all);
-    }
-    json_decref(counted);
+    bpa_funnel_free(&funnel);
     free(period);
     free(group);
     if (json_array_size(details))
         return reply_invalid(request, details);
     json_decref(details);
-    if (!doc)
+    if (status != BPA_DB_OK)
         return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
+    if (!text)
+        return bpa_reply_error(request, BPA_ERR_INTERNAL_ERROR, NULL, NULL);
+    if (!csv)
+        return bpa_reply_json_text(request, 200, text);
     char filename[64];
     snprintf(filename, sizeof filename, "funnel-%s-%s", from, to);
-    return reply_report(request, doc, csv, funnel_columns, funnel_rows, filename);
+    int rc = reply_csv_text(request, text, len, filename);
+    free(text);
+    return rc;
 }
 
 /* --- time in stage --- */
@@ -324,10 +237,11 @@ int bpa_handle_report_time_in_stage(struct bpa_request *request)
     json_t *states = NULL, *employers = NULL;
     if (read_range(request, from, to, details, &status)) {
         const char *params[] = {from, to};
-        states = call_over_range(request->db, "report_time_in_stage", 2, params, &status);
+        states =
+            call_over_range(request->db, "report_time_in_stage", 2, params, NULL, NULL, &status);
         if (states)
-            employers =
-                call_over_range(request->db, "report_employer_response", 2, params, &status);
+            employers = call_over_range(request->db, "report_employer_response", 2, params, NULL,
+                                        NULL, &status);
     }
     if (json_array_size(details)) {
         json_decref(states);

@@ -29,6 +29,7 @@ int main(void)
     srunner_add_suite(runner, blindness_suite());
     srunner_add_suite(runner, round_suite());
     srunner_add_suite(runner, unmet_suite());
+    srunner_add_suite(runner, report_funnel_suite());
     srunner_add_suite(runner, client_address_suite());
     srunner_run_all(runner, CK_ENV);
     int failed = srunner_ntests_failed(runner);

@@ -23,5 +23,6 @@ Suite *email_text_suite(void);
 Suite *blindness_suite(void);
 Suite *round_suite(void);
 Suite *unmet_suite(void);
+Suite *report_funnel_suite(void);
 
 #endif
