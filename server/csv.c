@@ -109,18 +109,3 @@ int bpa_csv_next(struct bpa_csv *csv, char ***fields, size_t *count)
     csv->next_line += lines + 1;
     return 1;
 }
-
-void bpa_csv_write_field(FILE *out, const char *text)
-{
-    if (!strpbrk(text, ",\"\r\n")) {
-        fputs(text, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *text; text++) {
-        if (*text == '"')
-            fputc('"', out);
-        fputc(*text, out);
-    }
-    fputc('"', out);
-}

@@ -1,6 +1,6 @@
 /* A reader of comma-separated (RFC 4180: quoted fields may hold commas,
  * quotes doubled, and line breaks) and tab-separated (no quoting) files,
- * record by record; and the writing of one CSV field. */
+ * record by record. */
 #ifndef BPA_CSV_H
 #define BPA_CSV_H
 
@@ -27,9 +27,5 @@ void bpa_csv_free(struct bpa_csv *csv);
  * next call), 0 at the end, -1 on a malformed record (an unterminated
  * quote) or out of memory. A UTF-8 byte-order mark at the start is skipped. */
 int bpa_csv_next(struct bpa_csv *csv, char ***fields, size_t *count);
-
-/* Writes `text` as one field, quoted when it holds a separator, a quote or
- * a line break (RFC 4180). */
-void bpa_csv_write_field(FILE *out, const char *text);
 
 #endif

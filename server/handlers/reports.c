@@ -9,10 +9,10 @@
  * report names a seeker or gives a seeker's id. */
 #include "handlers.h"
 
-#include "csv.h"
 #include "report_funnel.h"
 #include "reports.h"
 #include "request.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -64,13 +64,13 @@ static bool read_range(struct bpa_request *request, char from[11], char to[11], 
 }
 
 /* One CSV field; numbers as the JSON reply writes them. */
-static void csv_field(FILE *out, const json_t *value)
+static void csv_field(struct bpa_text *out, const json_t *value)
 {
     if (json_is_string(value)) {
-        bpa_csv_write_field(out, json_string_value(value));
+        bpa_text_csv_field(out, json_string_value(value));
     } else if (json_is_number(value) || json_is_boolean(value)) {
         char *text = json_dumps(value, JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
-        fputs(text ? text : "", out);
+        bpa_text_put(out, text ? text : "");
         free(text);
     }
 }
@@ -79,13 +79,12 @@ static void csv_field(FILE *out, const json_t *value)
  * each record ended by CRLF. */
 static char *csv_table(const char *const *columns, const json_t *rows, size_t *len)
 {
-    char *text = NULL;
-    FILE *out = open_memstream(&text, len);
-    if (!out)
-        return NULL;
-    for (size_t c = 0; columns[c]; c++)
-        fprintf(out, "%s%s", c ? "," : "", columns[c]);
-    fputs("\r\n", out);
+    struct bpa_text out = {0};
+    for (size_t c = 0; columns[c]; c++) {
+        bpa_text_put(&out, c ? "," : "");
+        bpa_text_put(&out, columns[c]);
+    }
+    bpa_text_put(&out, "\r\n");
     size_t i, c;
     json_t *row, *value;
     json_array_foreach(rows, i, row)
@@ -93,13 +92,12 @@ static char *csv_table(const char *const *columns, const json_t *rows, size_t *l
         json_array_foreach(row, c, value)
         {
             if (c)
-                fputc(',', out);
-            csv_field(out, value);
+                bpa_text_char(&out, ',');
+            csv_field(&out, value);
         }
-        fputs("\r\n", out);
+        bpa_text_put(&out, "\r\n");
     }
-    fclose(out);
-    return text;
+    return bpa_text_finish(&out, len);
 }
 
 /* A CSV table, to be saved as `filename`.csv. */

@@ -6,6 +6,8 @@
 #include "suites.h"
 
 #include <jansson.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,6 +112,47 @@ START_TEST(the_csv_reads_back_to_the_same_figures)
 }
 END_TEST
 
+/* Every conversion of small counts is written as "%.12g" would write the
+ * rounded share, with ".0" when that has no point (the JSON replies'
+ * reals). */
+START_TEST(conversions_are_written_as_the_json_replies_write_reals)
+{
+    enum { MOST = 120 };
+    struct bpa_funnel f = {0};
+    char part[12], whole[12];
+    for (int w = 1; w <= MOST; w++)
+        for (int p = 0; p <= MOST + 40; p += 1 + (p > MOST)) {
+            snprintf(part, sizeof part, "%d", p);
+            snprintf(whole, sizeof whole, "%d", w);
+            const char *row[] = {"2026-01-01", NULL, NULL, whole, "0", part, "0", "0",
+                                 "0",          "0",  "0",  "0",   "0", "0",  "0"};
+            ck_assert_int_eq(bpa_funnel_add_row(row, 15, &f), 0);
+        }
+    size_t len;
+    char *text = bpa_funnel_csv(&f, &len);
+    FILE *in = fmemopen(text, len, "r");
+    struct bpa_csv csv;
+    bpa_csv_init(&csv, in, ',', true);
+    char **fields;
+    size_t n;
+    ck_assert_int_eq(bpa_csv_next(&csv, &fields, &n), 1); /* the header */
+    for (size_t r = 0; r < f.count; r++) {
+        ck_assert_int_eq(bpa_csv_next(&csv, &fields, &n), 1);
+        double share =
+            round((double)f.rows[r].entered[2] / (double)f.rows[r].entered[0] * 1e4) / 1e4;
+        char expected[40];
+        snprintf(expected, sizeof expected, "%.12g", share);
+        if (!strpbrk(expected, ".e"))
+            strcat(expected, ".0");
+        ck_assert_str_eq(fields[15], expected);
+    }
+    bpa_csv_free(&csv);
+    fclose(in);
+    free(text);
+    bpa_funnel_free(&f);
+}
+END_TEST
+
 Suite *report_funnel_suite(void)
 {
     Suite *s = suite_create("report_funnel");
@@ -117,6 +160,7 @@ Suite *report_funnel_suite(void)
     tcase_add_test(tc, the_json_parses_back_to_the_rows);
     tcase_add_test(tc, ungrouped_rows_have_no_group);
     tcase_add_test(tc, the_csv_reads_back_to_the_same_figures);
+    tcase_add_test(tc, conversions_are_written_as_the_json_replies_write_reals);
     suite_add_tcase(s, tc);
     return s;
 }
