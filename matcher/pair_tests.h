@@ -1,5 +1,6 @@
-/* The cheap tests of a pair that score.c and rank.c share: the matcher's
- * own, not part of its interface (matcher.h). */
+/* The pieces of a pair's tests and score that score.c, rank.c, unmet.c
+ * and refusals.c share: the matcher's own, not part of its interface
+ * (matcher.h). */
 #ifndef BPA_MATCHER_PAIR_TESTS_H
 #define BPA_MATCHER_PAIR_TESTS_H
 
@@ -16,44 +17,6 @@
 #define BPA_WITH_POPCOUNT __attribute__((target_clones("popcnt", "default")))
 #else
 #define BPA_WITH_POPCOUNT
-/* The skills component: sum(w * min(1, level / min_level)) / sum(w) over
- * the required skills, essential ones weighing 2; the seeker's level of
- * each into `levels` (0: missing), and whether an essential one is. */
-static inline double bpa_pair_skills(const struct bpa_seeker *s, const struct bpa_placement *p,
-                                     uint8_t levels[BPA_MATCH_MAX_SKILLS], bool *lacking)
-{
-    double weighed = 0, weights = 0;
-    unsigned j = 0;
-    unsigned required =
-        p->required_count < BPA_MATCH_MAX_SKILLS ? p->required_count : BPA_MATCH_MAX_SKILLS;
-    *lacking = false;
-    for (unsigned i = 0; i < required; i++) {
-        const struct bpa_required_skill *r = &p->required[i];
-        while (j < s->skill_count && s->skills[j].skill < r->skill)
-            j++;
-        uint8_t level =
-            j < s->skill_count && s->skills[j].skill == r->skill ? s->skills[j].level : 0;
-        levels[i] = level;
-        if (r->essential && level == 0)
-            *lacking = true;
-        double w = r->essential ? 2 : 1;
-        double share = r->min_level ? (double)level / r->min_level : 1;
-        weighed += w * (share < 1 ? share : 1);
-        weights += w;
-    }
-    return weights > 0 ? weighed / weights : 1;
-}
-
-/* The learning component: the share of what p teaches that the seeker
- * wants to learn (how many into *taught_among_goals), 0.5 when it teaches
- * nothing listed. */
-static inline double bpa_pair_learning(const struct bpa_seeker *s, const struct bpa_placement *p,
-                                       unsigned *taught_among_goals)
-{
-    *taught_among_goals = bpa_pair_common(p->taught, p->taught_count, s->goals, s->goal_count);
-    return p->taught_count ? (double)*taught_among_goals / p->taught_count : 0.5;
-}
-
 #endif
 
 /* A lower bound of cos(x) for 0 <= x <= pi/2: its Taylor series cut after
