@@ -394,10 +394,11 @@ const occupationLabel = (o) => (o.occupation_uri ? labelOf(o, String(o.occupatio
 
 const query = (params) => new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v !== null && v !== undefined)).toString();
 
-// The report as CSV, with the parameters the table was made with.
-function csvLink(path, params, what) {
+// The table as CSV, with the parameters it was made with: `table` names it
+// in a report of several tables.
+function csvLink(path, params, what, table) {
   return h("p", { class: "utrecht-paragraph report__csv" },
-    h("a", { class: "utrecht-link", href: `${path}?${query({ ...params, format: "csv" })}`, download: true },
+    h("a", { class: "utrecht-link", href: `${path}?${query({ ...params, format: "csv", table })}`, download: true },
       t("co.reports.csv"),
       h("span", { class: "visually-hidden" }, ` (${what})`)));
 }
@@ -499,7 +500,7 @@ function timeInStage(doc, params) {
             { label: t("co.reports.col.median"), numeric: true, cell: (s) => duration(s.median_hours) },
             { label: t("co.reports.col.p90"), numeric: true, cell: (s) => duration(s.p90_hours) },
           ], states, { caption: stageTable, stack: true }),
-          csvLink("/v1/reports/time-in-stage", params, stageTable),
+          csvLink("/v1/reports/time-in-stage", params, stageTable, "states"),
         ]
       : paragraph(t("co.reports.stage.empty")),
     subheading(t("co.reports.employers")),
@@ -514,7 +515,7 @@ function timeInStage(doc, params) {
             { label: t("co.reports.col.p90"), numeric: true, cell: (e) => duration(e.p90_hours) },
             { label: t("co.reports.col.waiting"), numeric: true, cell: (e) => num(e.waiting) },
           ], employers, { caption: employerTable, stack: true }),
-          csvLink("/v1/reports/time-in-stage", params, employerTable),
+          csvLink("/v1/reports/time-in-stage", params, employerTable, "employer_response"),
         ]
       : paragraph(t("co.reports.employers.empty")),
   ];
@@ -548,10 +549,10 @@ function unmet(doc, params) {
       bars: districts.slice(0, CHART_BARS).map((d) => ({ label: districtLabel(d), value: d.placements, text: num(d.placements) })),
     }),
     figureTable(unmetColumns({ label: t("co.reports.col.district"), cell: districtLabel }), districts, { caption: districtTable, stack: true }),
-    csvLink("/v1/reports/unmet-demand", params, districtTable),
+    csvLink("/v1/reports/unmet-demand", params, districtTable, "by_district"),
     subheading(t("co.reports.occupation")),
     figureTable(unmetColumns({ label: t("co.reports.col.occupation"), cell: occupationLabel }), occupations, { caption: occupationTable, stack: true }),
-    csvLink("/v1/reports/unmet-demand", params, occupationTable),
+    csvLink("/v1/reports/unmet-demand", params, occupationTable, "by_occupation"),
   ];
 }
 
@@ -639,7 +640,7 @@ function unplaced(doc, params) {
             { label: t("co.reports.col.reason"), cell: (r) => reasonLabel(r.code) },
             { label: t("co.reports.col.seekers"), numeric: true, cell: (r) => num(r.seekers) },
           ], main, { caption: mainTable }),
-          csvLink(href, params, mainTable),
+          csvLink(href, params, mainTable, "main_reasons"),
         ]
       : null,
     reasons.length
@@ -650,7 +651,7 @@ function unplaced(doc, params) {
             { label: t("co.reports.col.reason"), cell: (r) => reasonLabel(r.code) },
             { label: t("co.reports.col.pairs"), numeric: true, cell: (r) => num(r.pairs) },
           ], reasons, { caption: reasonTable }),
-          csvLink(href, params, reasonTable),
+          csvLink(href, params, reasonTable, "reasons"),
         ]
       : null,
     portals.length
@@ -662,7 +663,7 @@ function unplaced(doc, params) {
             { label: t("co.reports.col.without"), numeric: true, cell: (p) => num(p.without_match) },
             { label: t("co.reports.col.main"), cell: (p) => (p.main_reasons?.[0] ? reasonLabel(p.main_reasons[0].code) : t("co.reports.none")) },
           ], portals, { caption: portalTable, stack: true }),
-          csvLink(href, params, portalTable),
+          csvLink(href, params, portalTable, "by_portal"),
         ]
       : null,
   ];

@@ -104,7 +104,7 @@ static char *csv_table(const char *const *columns, const json_t *rows, size_t *l
 static int reply_csv_text(struct bpa_request *request, const char *text, size_t len,
                           const char *filename)
 {
-    char disposition[120];
+    char disposition[200];
     snprintf(disposition, sizeof disposition, "attachment; filename=\"%s.csv\"", filename);
     request->reply_disposition = disposition;
     int rc = bpa_reply_text(request, 200, "text/csv; charset=utf-8", text, len);
@@ -112,24 +112,35 @@ static int reply_csv_text(struct bpa_request *request, const char *text, size_t 
     return rc;
 }
 
-/* A report as its document, or as the CSV table `flatten` makes of it. */
-typedef json_t *(*flatten_fn)(const json_t *doc);
+/* A report as its document, or as the CSV table `flatten` makes of it:
+ * the rows of one of its tables (`table`, as the console shows them), or
+ * with NULL of all. */
+typedef json_t *(*flatten_fn)(const json_t *doc, const char *table);
 
 static int reply_report(struct bpa_request *request, json_t *doc, bool csv,
-                        const char *const *columns, flatten_fn flatten, const char *filename)
+                        const char *const *columns, flatten_fn flatten, const char *table,
+                        const char *filename)
 {
     if (!csv)
         return bpa_reply_json(request, 200, doc);
-    json_t *rows = flatten(doc);
+    json_t *rows = flatten(doc, table);
     json_decref(doc);
     size_t len = 0;
     char *text = csv_table(columns, rows, &len);
     json_decref(rows);
     if (!text)
         return bpa_reply_error(request, BPA_ERR_INTERNAL_ERROR, NULL, NULL);
-    int rc = reply_csv_text(request, text, len, filename);
+    char name[128];
+    snprintf(name, sizeof name, "%s%s%s", filename, table ? "-" : "", table ? table : "");
+    int rc = reply_csv_text(request, text, len, name);
     free(text);
     return rc;
+}
+
+/* Whether the CSV of `table` (NULL: of all tables) holds table `name`. */
+static bool holds(const char *table, const char *name)
+{
+    return !table || strcmp(table, name) == 0;
 }
 
 static int reply_invalid(struct bpa_request *request, json_t *details)
@@ -209,20 +220,27 @@ static const char *const stage_columns[] = {
     "section",      "state",     "employer_id", "employer_name", "count",
     "median_hours", "p90_hours", "approved",    "waiting",       NULL};
 
-static json_t *stage_rows(const json_t *doc)
+static const char *const stage_tables[] = {"states", "employer_response", NULL};
+
+static json_t *stage_rows(const json_t *doc, const char *table)
 {
     json_t *rows = json_array(), *item;
     size_t i;
-    json_array_foreach(json_object_get(doc, "states"), i, item) json_array_append_new(
-        rows, json_pack("[s, O, n, n, O, O, O, n, n]", "state", json_object_get(item, "state"),
-                        json_object_get(item, "stays"), json_object_get(item, "median_hours"),
-                        json_object_get(item, "p90_hours")));
-    json_array_foreach(json_object_get(doc, "employer_response"), i, item) json_array_append_new(
-        rows, json_pack("[s, n, O, O, O, O, O, O, O]", "employer_response",
-                        json_object_get(item, "employer_id"),
-                        json_object_get(item, "employer_name"), json_object_get(item, "responses"),
-                        json_object_get(item, "median_hours"), json_object_get(item, "p90_hours"),
-                        json_object_get(item, "approved"), json_object_get(item, "waiting")));
+    json_array_foreach(holds(table, "states") ? json_object_get(doc, "states") : NULL, i, item)
+        json_array_append_new(
+            rows, json_pack("[s, O, n, n, O, O, O, n, n]", "state", json_object_get(item, "state"),
+                            json_object_get(item, "stays"), json_object_get(item, "median_hours"),
+                            json_object_get(item, "p90_hours")));
+    json_array_foreach(holds(table, "employer_response") ? json_object_get(doc, "employer_response")
+                                                         : NULL,
+                       i, item)
+        json_array_append_new(
+            rows,
+            json_pack("[s, n, O, O, O, O, O, O, O]", "employer_response",
+                      json_object_get(item, "employer_id"), json_object_get(item, "employer_name"),
+                      json_object_get(item, "responses"), json_object_get(item, "median_hours"),
+                      json_object_get(item, "p90_hours"), json_object_get(item, "approved"),
+                      json_object_get(item, "waiting")));
     return rows;
 }
 
@@ -230,6 +248,7 @@ int bpa_handle_report_time_in_stage(struct bpa_request *request)
 {
     json_t *details = json_array();
     bool csv = wants_csv(request, details);
+    char *table = bpa_query_checked(request, "table", BPA_CHOICE, 0, 0, stage_tables, details);
     char from[11], to[11];
     enum bpa_db_status status;
     json_t *states = NULL, *employers = NULL;
@@ -243,18 +262,22 @@ int bpa_handle_report_time_in_stage(struct bpa_request *request)
     }
     if (json_array_size(details)) {
         json_decref(states);
+        free(table);
         return reply_invalid(request, details);
     }
     json_decref(details);
     if (!states || !employers) {
         json_decref(states);
+        free(table);
         return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
     }
     json_t *doc = json_pack("{s:s, s:s, s:s, s:o, s:o}", "report", "time-in-stage", "from", from,
                             "to", to, "states", states, "employer_response", employers);
     char filename[64];
     snprintf(filename, sizeof filename, "time-in-stage-%s-%s", from, to);
-    return reply_report(request, doc, csv, stage_columns, stage_rows, filename);
+    int rc = reply_report(request, doc, csv, stage_columns, stage_rows, table, filename);
+    free(table);
+    return rc;
 }
 
 /* --- counting helpers for the matcher's reports --- */
@@ -492,12 +515,16 @@ static void unmet_group_rows(json_t *rows, const char *grouping, const json_t *g
     }
 }
 
-static json_t *unmet_rows(const json_t *doc)
+static const char *const unmet_tables[] = {"by_occupation", "by_district", NULL};
+
+static json_t *unmet_rows(const json_t *doc, const char *table)
 {
     json_t *rows = json_array();
-    unmet_group_rows(rows, "occupation", json_object_get(doc, "by_occupation"), "occupation_uri",
-                     "label_en");
-    unmet_group_rows(rows, "district", json_object_get(doc, "by_district"), "pc4", "place");
+    if (holds(table, "by_occupation"))
+        unmet_group_rows(rows, "occupation", json_object_get(doc, "by_occupation"),
+                         "occupation_uri", "label_en");
+    if (holds(table, "by_district"))
+        unmet_group_rows(rows, "district", json_object_get(doc, "by_district"), "pc4", "place");
     return rows;
 }
 
@@ -551,14 +578,19 @@ int bpa_handle_report_unmet_demand(struct bpa_request *request)
     char *min_score = bpa_query_checked(request, "min_score", BPA_INTEGER, 0, 100, NULL, details);
     int minimum = min_score ? atoi(min_score) : 0;
     free(min_score);
-    if (json_array_size(details))
+    char *table = bpa_query_checked(request, "table", BPA_CHOICE, 0, 0, unmet_tables, details);
+    if (json_array_size(details)) {
+        free(table);
         return reply_invalid(request, details);
+    }
     json_decref(details);
     size_t placements = 0, seekers = 0;
     json_t *unmet = bpa_report_unmet(request->server->index, &request->server->rules, minimum,
                                      &placements, &seekers);
-    if (!unmet)
+    if (!unmet) {
+        free(table);
         return bpa_reply_error(request, BPA_ERR_INTERNAL_ERROR, NULL, NULL);
+    }
     json_t *doc =
         json_pack("{s:s, s:i, s:I, s:I, s:I}", "report", "unmet-demand", "min_score", minimum,
                   "open_placements", (json_int_t)placements, "active_seekers", (json_int_t)seekers,
@@ -567,9 +599,12 @@ int bpa_handle_report_unmet_demand(struct bpa_request *request)
     json_decref(unmet);
     if (status != BPA_DB_OK) {
         json_decref(doc);
+        free(table);
         return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
     }
-    return reply_report(request, doc, csv, unmet_columns, unmet_rows, "unmet-demand");
+    int rc = reply_report(request, doc, csv, unmet_columns, unmet_rows, table, "unmet-demand");
+    free(table);
+    return rc;
 }
 
 /* --- skills gap --- */
@@ -577,8 +612,9 @@ int bpa_handle_report_unmet_demand(struct bpa_request *request)
 static const char *const gap_columns[] = {
     "uri", "label_en", "label_nl", "pairs_missing", "placements_requiring", "seekers_having", NULL};
 
-static json_t *gap_rows(const json_t *doc)
+static json_t *gap_rows(const json_t *doc, const char *table)
 {
+    (void)table; /* one table */
     json_t *rows = json_array(), *item;
     size_t i;
     json_array_foreach(json_object_get(doc, "skills"), i, item)
@@ -615,7 +651,7 @@ int bpa_handle_report_skills_gap(struct bpa_request *request)
     json_t *doc = json_pack("{s:s, s:I, s:I, s:I, s:o}", "report", "skills-gap", "limit",
                             (json_int_t)most, "open_placements", (json_int_t)placements,
                             "active_seekers", (json_int_t)seekers, "skills", skills);
-    return reply_report(request, doc, csv, gap_columns, gap_rows, "skills-gap");
+    return reply_report(request, doc, csv, gap_columns, gap_rows, NULL, "skills-gap");
 }
 
 /* --- seekers without a match --- */
@@ -715,7 +751,9 @@ static enum bpa_db_status group_by_portal(struct bpa_db_conn *conn, const json_t
 static const char *const unplaced_columns[] = {
     "portal_id", "portal_name", "active_seekers", "without_match", "item", "code", "count", NULL};
 
-static void unplaced_group_rows(json_t *rows, const json_t *group)
+/* The rows of one group: its main reasons, its reasons (pairs), or both
+ * (and a row of the group alone when it has neither). */
+static void unplaced_group_rows(json_t *rows, const json_t *group, bool main, bool reasons)
 {
     json_t *head =
         json_pack("[O?, O?, O, O]", json_object_get(group, "portal_id"),
@@ -723,34 +761,37 @@ static void unplaced_group_rows(json_t *rows, const json_t *group)
                   json_object_get(group, "without_match"));
     size_t before = json_array_size(rows), i;
     json_t *item;
-    json_array_foreach(json_object_get(group, "main_reasons"), i, item)
+    json_array_foreach(main ? json_object_get(group, "main_reasons") : NULL, i, item)
     {
         json_t *row = json_copy(head);
         extend_new(row, json_pack("[s, O, O]", "main_reason", json_object_get(item, "code"),
                                   json_object_get(item, "seekers")));
         json_array_append_new(rows, row);
     }
-    json_array_foreach(json_object_get(group, "reasons"), i, item)
+    json_array_foreach(reasons ? json_object_get(group, "reasons") : NULL, i, item)
     {
         json_t *row = json_copy(head);
         extend_new(row, json_pack("[s, O, O]", "reason", json_object_get(item, "code"),
                                   json_object_get(item, "pairs")));
         json_array_append_new(rows, row);
     }
-    if (json_array_size(rows) == before) {
+    if (json_array_size(rows) == before && main && reasons) {
         extend_new(head, json_pack("[n, n, n]"));
         json_array_append(rows, head);
     }
     json_decref(head);
 }
 
-static json_t *unplaced_rows(const json_t *doc)
+static const char *const unplaced_tables[] = {"main_reasons", "reasons", "by_portal", NULL};
+
+static json_t *unplaced_rows(const json_t *doc, const char *table)
 {
     json_t *rows = json_array(), *group;
     size_t i;
-    unplaced_group_rows(rows, doc);
-    json_array_foreach(json_object_get(doc, "by_portal"), i, group)
-        unplaced_group_rows(rows, group);
+    if (!table || strcmp(table, "by_portal") != 0)
+        unplaced_group_rows(rows, doc, holds(table, "main_reasons"), holds(table, "reasons"));
+    json_array_foreach(holds(table, "by_portal") ? json_object_get(doc, "by_portal") : NULL, i,
+                       group) unplaced_group_rows(rows, group, true, true);
     return rows;
 }
 
@@ -763,8 +804,11 @@ int bpa_handle_report_seekers_without_match(struct bpa_request *request)
     char *group = bpa_query_checked(request, "group", BPA_CHOICE, 0, 0, seeker_groups, details);
     bool by_portal = group != NULL;
     free(group);
-    if (json_array_size(details))
+    char *table = bpa_query_checked(request, "table", BPA_CHOICE, 0, 0, unplaced_tables, details);
+    if (json_array_size(details)) {
+        free(table);
         return reply_invalid(request, details);
+    }
     json_decref(details);
     size_t placements = 0, seekers = 0;
     json_t *all = NULL;
@@ -785,8 +829,11 @@ int bpa_handle_report_seekers_without_match(struct bpa_request *request)
     json_decref(unplaced);
     if (status != BPA_DB_OK) {
         json_decref(doc);
+        free(table);
         return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
     }
-    return reply_report(request, doc, csv, unplaced_columns, unplaced_rows,
-                        "seekers-without-match");
+    int rc = reply_report(request, doc, csv, unplaced_columns, unplaced_rows, table,
+                          "seekers-without-match");
+    free(table);
+    return rc;
 }

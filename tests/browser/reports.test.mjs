@@ -75,7 +75,7 @@ async function download(page, name) {
   assert.match(file.suggestedFilename(), /\.csv$/, `${name}: a .csv file`);
   const text = readFileSync(await file.path(), "utf8");
   assert.ok(text.includes("\r\n"), `${name}: CSV records end with CRLF`);
-  return { rows: parseCsv(text), text };
+  return { rows: parseCsv(text), text, filename: file.suggestedFilename() };
 }
 
 test("reports: the demo world's funnel, unmet demand by district and the skills gap, checked against the API, each downloaded as CSV; per week and employer; in English", async (t) => {
@@ -153,7 +153,9 @@ test("reports: the demo world's funnel, unmet demand by district and the skills 
 
     const unmetCsv = await download(page, TEXT.csv(TEXT.districtTable));
     assert.ok(unmetCsv.text.startsWith("grouping,key,label,area,placements,item,item_code,item_label,pairs"), "the unmet demand's header row");
-    const districtRows = unmetCsv.rows.filter((r) => r.grouping === "district");
+    const districtRows = unmetCsv.rows;
+    assert.ok(districtRows.every((r) => r.grouping === "district"), "the districts' table as CSV holds the districts alone");
+    assert.equal(unmetCsv.filename, "unmet-demand-by_district.csv");
     assert.equal(districtRows[0].key, String(unmet.by_district[0].pc4));
     assert.ok(firstDistrict[0].startsWith(districtRows[0].key), "the first district of the CSV is the table's");
     assert.equal(nl(districtRows[0].placements), firstDistrict[1]);

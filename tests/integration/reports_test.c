@@ -321,6 +321,19 @@ START_TEST(time_in_stage_gives_medians_and_the_slowest_employers)
     ck_assert_str_eq(cell(csv, 7, 5), "");
     ck_assert_str_eq(cell(csv, 7, 8), "1");
     json_decref(csv);
+
+    /* one table of the two, as the console's links ask */
+    csv = report_csv("/v1/reports/time-in-stage?" YEAR "&format=csv&table=employer_response", NULL,
+                     "time-in-stage-2015-01-01-2015-12-31-employer_response");
+    ck_assert_uint_eq(json_array_size(csv), 1 + 2);
+    ck_assert_str_eq(cell(csv, 1, 0), "employer_response");
+    ck_assert_str_eq(cell(csv, 2, 0), "employer_response");
+    json_decref(csv);
+    csv = report_csv("/v1/reports/time-in-stage?" YEAR "&format=csv&table=states", NULL,
+                     "time-in-stage-2015-01-01-2015-12-31-states");
+    ck_assert_uint_eq(json_array_size(csv), 1 + 5);
+    ck_assert_str_eq(cell(csv, 5, 0), "state");
+    json_decref(csv);
     json_decref(doc);
 }
 END_TEST
@@ -377,6 +390,19 @@ START_TEST(unmet_demand_groups_unfilled_placements_with_their_reasons)
     ck_assert_str_eq(cell(csv, last, 6), SOLDER);
     ck_assert_str_eq(cell(csv, last, 7), "solder pipes");
     ck_assert_str_eq(cell(csv, last, 8), "3");
+    json_decref(csv);
+    /* one grouping: the table of districts, the table of occupations */
+    csv = report_csv("/v1/reports/unmet-demand?format=csv&table=by_district", NULL,
+                     "unmet-demand-by_district");
+    ck_assert_uint_eq(json_array_size(csv), 1 + 5);
+    for (size_t row = 1; row <= 5; row++)
+        ck_assert_str_eq(cell(csv, row, 0), "district");
+    json_decref(csv);
+    csv = report_csv("/v1/reports/unmet-demand?format=csv&table=by_occupation", NULL,
+                     "unmet-demand-by_occupation");
+    ck_assert_uint_eq(json_array_size(csv), 1 + 5);
+    for (size_t row = 1; row <= 5; row++)
+        ck_assert_str_eq(cell(csv, row, 0), "occupation");
     json_decref(csv);
     json_decref(doc);
 
@@ -466,6 +492,24 @@ START_TEST(seekers_without_a_match_are_counted_never_named)
     ck_assert_str_eq(cell(csv, 4, 0), fmt("%lld", portal_x));
     ck_assert_str_eq(cell(csv, 7, 2), "1");
     ck_assert_str_eq(cell(csv, 7, 4), "");
+    json_decref(csv);
+    /* each table of the console alone */
+    csv = report_csv("/v1/reports/seekers-without-match?group=portal&format=csv&table=main_reasons",
+                     NULL, "seekers-without-match-main_reasons");
+    ck_assert_uint_eq(json_array_size(csv), 1 + 1);
+    ck_assert_str_eq(cell(csv, 1, 4), "main_reason");
+    json_decref(csv);
+    csv = report_csv("/v1/reports/seekers-without-match?group=portal&format=csv&table=reasons",
+                     NULL, "seekers-without-match-reasons");
+    ck_assert_uint_eq(json_array_size(csv), 1 + 2);
+    ck_assert_str_eq(cell(csv, 1, 0), "");
+    ck_assert_str_eq(cell(csv, 2, 4), "reason");
+    json_decref(csv);
+    csv = report_csv("/v1/reports/seekers-without-match?group=portal&format=csv&table=by_portal",
+                     NULL, "seekers-without-match-by_portal");
+    ck_assert_uint_eq(json_array_size(csv), 1 + 3 + 1);
+    ck_assert_str_eq(cell(csv, 1, 0), fmt("%lld", portal_x));
+    ck_assert_str_eq(cell(csv, 4, 4), "");
     json_decref(csv);
     json_decref(doc);
 }
@@ -609,6 +653,9 @@ START_TEST(bad_parameters_are_refused_naming_the_field)
     expect_refused("/v1/reports/skills-gap?limit=0", "limit");
     expect_refused("/v1/reports/seekers-without-match?group=employer", "group");
     expect_refused("/v1/reports/seekers-without-match?format=pdf", "format");
+    expect_refused("/v1/reports/time-in-stage?format=csv&table=all", "table");
+    expect_refused("/v1/reports/unmet-demand?table=by_portal", "table");
+    expect_refused("/v1/reports/seekers-without-match?table=by_district", "table");
 }
 END_TEST
 
