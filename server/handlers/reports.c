@@ -469,9 +469,10 @@ static json_t *group_list(json_t *groups, json_t *skills)
     return list;
 }
 
-static const char *const unmet_columns[] = {"grouping",   "key",  "label",     "area",
-                                            "placements", "item", "item_code", "item_label",
-                                            "pairs",      NULL};
+/* the labels in English, then, for the console's Dutch readers, in Dutch */
+static const char *const unmet_columns[] = {"grouping",   "key",      "label",         "area",
+                                            "placements", "item",     "item_code",     "item_label",
+                                            "pairs",      "label_nl", "item_label_nl", NULL};
 
 /* Appends the items of `tail` (stolen) to `row`. */
 static void extend_new(json_t *row, json_t *tail)
@@ -491,24 +492,28 @@ static void unmet_group_rows(json_t *rows, const char *grouping, const json_t *g
             json_pack("[s, O, O, O?, O]", grouping, json_object_get(group, key_member),
                       json_object_get(group, label_member), json_object_get(group, "area"),
                       json_object_get(group, "placements"));
+        json_t *label_nl = json_object_get(group, "label_nl"); /* districts have none */
         size_t before = json_array_size(rows);
         json_array_foreach(json_object_get(group, "reasons"), j, item)
         {
             json_t *row = json_copy(head);
-            extend_new(row, json_pack("[s, O, n, O]", "reason", json_object_get(item, "code"),
-                                      json_object_get(item, "pairs")));
+            extend_new(row,
+                       json_pack("[s, O, n, O, O?, n]", "reason", json_object_get(item, "code"),
+                                 json_object_get(item, "pairs"), label_nl));
             json_array_append_new(rows, row);
         }
         json_array_foreach(json_object_get(group, "missing_skills"), j, item)
         {
             json_t *row = json_copy(head);
-            extend_new(row, json_pack("[s, O, O, O]", "missing_skill", json_object_get(item, "uri"),
-                                      json_object_get(item, "label_en"),
-                                      json_object_get(item, "pairs")));
+            extend_new(row,
+                       json_pack("[s, O, O, O, O?, O?]", "missing_skill",
+                                 json_object_get(item, "uri"), json_object_get(item, "label_en"),
+                                 json_object_get(item, "pairs"), label_nl,
+                                 json_object_get(item, "label_nl")));
             json_array_append_new(rows, row);
         }
         if (json_array_size(rows) == before) { /* no seeker to pair with at all */
-            extend_new(head, json_pack("[n, n, n, n]"));
+            extend_new(head, json_pack("[n, n, n, n, O?, n]", label_nl));
             json_array_append(rows, head);
         }
         json_decref(head);

@@ -152,7 +152,7 @@ test("reports: the demo world's funnel, unmet demand by district and the skills 
     assert.deepEqual(STEPS.map((s) => nl(funnelCsv.rows.at(-1)[s])), totalFunnel.slice(1, 13), "and its last the totals");
 
     const unmetCsv = await download(page, TEXT.csv(TEXT.districtTable));
-    assert.ok(unmetCsv.text.startsWith("grouping,key,label,area,placements,item,item_code,item_label,pairs"), "the unmet demand's header row");
+    assert.ok(unmetCsv.text.startsWith("grouping,key,label,area,placements,item,item_code,item_label,pairs,label_nl,item_label_nl"), "the unmet demand's header row");
     const districtRows = unmetCsv.rows;
     assert.ok(districtRows.every((r) => r.grouping === "district"), "the districts' table as CSV holds the districts alone");
     assert.equal(unmetCsv.filename, "unmet-demand-by_district.csv");

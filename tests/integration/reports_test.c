@@ -390,6 +390,16 @@ START_TEST(unmet_demand_groups_unfilled_placements_with_their_reasons)
     ck_assert_str_eq(cell(csv, last, 6), SOLDER);
     ck_assert_str_eq(cell(csv, last, 7), "solder pipes");
     ck_assert_str_eq(cell(csv, last, 8), "3");
+    ck_assert_str_eq(cell(csv, last, 9), ""); /* a district has no Dutch label of its own */
+    ck_assert_str_eq(cell(csv, last, 10), "leidingen solderen");
+    size_t plumbers = 0;
+    for (size_t row = 1; row < last; row++)
+        if (strcmp(cell(csv, row, 0), "occupation") == 0 &&
+            strcmp(cell(csv, row, 1), PLUMBER) == 0) {
+            ck_assert_str_eq(cell(csv, row, 9), "loodgieter");
+            plumbers++;
+        }
+    ck_assert_uint_eq(plumbers, 1);
     json_decref(csv);
     /* one grouping: the table of districts, the table of occupations */
     csv = report_csv("/v1/reports/unmet-demand?format=csv&table=by_district", NULL,
