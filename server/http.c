@@ -334,10 +334,13 @@ static int run_with_database(struct bpa_request *request)
         bpa_db_pool_acquire(request->server->pool, DB_ACQUIRE_WAIT_MS, &request->db);
     if (status != BPA_DB_OK)
         return bpa_reply_error(request, bpa_error_from_db(status), NULL, NULL);
-    /* A request the read pipeline gave back was admitted before. */
+    /* A request the read pipeline gave back was admitted before. A long
+     * poll woken from its wait was too, but its credential is looked at
+     * again: it may have been revoked while the request waited. */
     bool admitted =
         (request->route->flags & BPA_ROUTE_PUBLIC) || request->principal.role != BPA_ROLE_ANONYMOUS;
-    enum bpa_error refused = admitted ? BPA_ERR_COUNT : bpa_access_authenticate(request);
+    bool again = request->woken && request->principal.role != BPA_ROLE_ANONYMOUS;
+    enum bpa_error refused = admitted && !again ? BPA_ERR_COUNT : bpa_access_authenticate(request);
     if (!admitted && refused == BPA_ERR_COUNT)
         refused = admit(request);
     int rc = refused != BPA_ERR_COUNT ? bpa_reply_error(request, refused, NULL, NULL)
@@ -374,6 +377,7 @@ static void work(void *argument)
 static void wake_parked(void *argument)
 {
     struct bpa_request *request = argument;
+    request->woken = true;
     if (bpa_worker_pool_submit(request->server->workers, work, request) == 0)
         return;
     bpa_reply_error(request, BPA_ERR_SERVER_BUSY, NULL, NULL);

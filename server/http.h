@@ -104,6 +104,7 @@ struct bpa_request {
     struct timespec wait_until; /* CLOCK_MONOTONIC; tv_sec 0 until a wait begins */
     uint64_t wait_news;         /* the news seen before the handler last looked */
     bool park;                  /* the handler found nothing yet: park it, no reply */
+    bool woken;                 /* parked and woken: show the credential again */
 };
 
 /* A route whose answer takes one read and no write can be answered

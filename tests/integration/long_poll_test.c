@@ -132,6 +132,31 @@ START_TEST(a_waiting_portal_hears_of_a_placement_opened_by_an_employer)
 }
 END_TEST
 
+/* A key revoked while its request waits answers nothing more: woken, the
+ * request shows its credential again and is refused. */
+START_TEST(a_key_revoked_during_a_wait_gets_no_page)
+{
+    struct http_response r = api_call(&server, cast.coordinator, "POST",
+                                      fmt("/v1/portals/%lld/keys", cast.portal_a), NULL);
+    API_EXPECT(r, 201, NULL);
+    char *key = strdup(api_text(r.json, "api_key"));
+    long long key_id = api_number(r.json, "key_id");
+    http_response_free(&r);
+    struct long_poll p = {.token = key, .after = latest_seq(), .wait = 30};
+    pthread_t thread;
+    ck_assert_int_eq(pthread_create(&thread, NULL, poll_changes, &p), 0);
+    await_parked(&server, 1);
+    API_EXPECT_ANSWER(api_call(&server, cast.coordinator, "DELETE",
+                               fmt("/v1/portals/%lld/keys/%lld", cast.portal_a, key_id), NULL),
+                      204, NULL);
+    open_placement(cast.employer_user); /* news for every portal: the wait ends */
+    pthread_join(thread, NULL);
+    API_EXPECT(p.response, 401, "unauthenticated");
+    http_response_free(&p.response);
+    free(key);
+}
+END_TEST
+
 START_TEST(a_wait_that_ends_answers_an_empty_page_and_another_portals_news_wakes_nobody)
 {
     long long after = latest_seq();
@@ -287,6 +312,7 @@ int main(void)
             TCase *tc = tcase_create("long_poll");
             tcase_set_timeout(tc, 180);
             tcase_add_test(tc, a_waiting_portal_hears_of_a_placement_opened_by_an_employer);
+            tcase_add_test(tc, a_key_revoked_during_a_wait_gets_no_page);
             tcase_add_test(
                 tc, a_wait_that_ends_answers_an_empty_page_and_another_portals_news_wakes_nobody);
             tcase_add_test(tc,
