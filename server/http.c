@@ -369,6 +369,7 @@ static void work(void *argument)
     request->park = false;
     long long portal =
         request->principal.role == BPA_ROLE_PORTAL ? request->principal.portal_id : 0;
+    clock_gettime(CLOCK_MONOTONIC, &request->parked_at);
     bpa_long_poll_park(request->server->long_poll, request, portal, request->wait_news,
                        &request->wait_until);
 }
@@ -378,6 +379,7 @@ static void wake_parked(void *argument)
 {
     struct bpa_request *request = argument;
     request->woken = true;
+    request->waited += seconds_since(&request->parked_at);
     if (bpa_worker_pool_submit(request->server->workers, work, request) == 0)
         return;
     bpa_reply_error(request, BPA_ERR_SERVER_BUSY, NULL, NULL);
@@ -637,7 +639,9 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     double seconds = seconds_since(&request->started);
     bpa_deadline_reply_done(server->deadlines, connection_deadline(connection));
     log_request(request, how, seconds);
-    bpa_metrics_observe(server->metrics, request->route_index, request->status, seconds);
+    /* the daemon's time: a long poll's wait for news is the caller's choice */
+    double working = seconds > request->waited ? seconds - request->waited : 0;
+    bpa_metrics_observe(server->metrics, request->route_index, request->status, working);
     if (request->response)
         MHD_destroy_response(request->response);
     json_decref(request->json);

@@ -105,6 +105,8 @@ struct bpa_request {
     uint64_t wait_news;         /* the news seen before the handler last looked */
     bool park;                  /* the handler found nothing yet: park it, no reply */
     bool woken;                 /* parked and woken: show the credential again */
+    struct timespec parked_at;  /* CLOCK_MONOTONIC, when last parked */
+    double waited;              /* seconds parked, left out of the latency metric */
 };
 
 /* A route whose answer takes one read and no write can be answered

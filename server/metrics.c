@@ -170,7 +170,7 @@ char *bpa_metrics_render(struct bpa_metrics *m, const struct bpa_db_pool_stats *
     }
 
     emit(&t, "# HELP bpa_http_request_duration_seconds Time from request headers to the "
-             "response sent.\n"
+             "response sent, less a long poll's wait for news.\n"
              "# TYPE bpa_http_request_duration_seconds histogram\n");
     for (size_t i = 0; i <= m->route_count; i++) {
         const struct route_metrics *r = &m->routes[i];

@@ -72,6 +72,23 @@ static long parked(const struct harness_server *daemon)
     return count;
 }
 
+/* A count from `daemon`'s latency histogram of GET /v1/changes: the
+ * requests within `le` seconds ("+Inf": all). */
+static long changes_within(const struct harness_server *daemon, const char *le)
+{
+    struct http_response r;
+    http_call(daemon, "GET", "/metrics", NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    const char *label = fmt("bpa_http_request_duration_seconds_bucket{method=\"GET\","
+                            "route=\"/v1/changes\",le=\"%s\"} ",
+                            le);
+    const char *line = strstr(r.body, label);
+    ck_assert_msg(line, "no %s in /metrics", label);
+    long count = atol(line + strlen(label));
+    http_response_free(&r);
+    return count;
+}
+
 /* Waits (at most a minute) until `daemon` has `count` requests parked. */
 static void await_parked(const struct harness_server *daemon, long count)
 {
@@ -174,6 +191,9 @@ START_TEST(a_wait_that_ends_answers_an_empty_page_and_another_portals_news_wakes
     ck_assert_uint_eq(json_array_size(json_object_get(p.response.json, "items")), 0);
     ck_assert_int_eq(atoll(api_text(p.response.json, "next_cursor")), after);
     http_response_free(&p.response);
+    /* the latency histogram counts the daemon's time, not the 2 s waited */
+    ck_assert_int_gt(changes_within(&server, "+Inf"), 0);
+    ck_assert_int_eq(changes_within(&server, "1"), changes_within(&server, "+Inf"));
 
     /* what is there already is answered, wait or not */
     struct http_response r = api_call(&server, cast.portal_b_key, "GET",
