@@ -31,12 +31,12 @@ int bpa_funnel_add_row(const char *const *values, int count, void *context)
 {
     struct bpa_funnel *f = context;
     if (count < 3 + BPA_FUNNEL_STEPS)
-        return f->out_of_memory = true, 1;
+        return f->failed = true, 1;
     if (f->count == f->capacity) {
         size_t capacity = f->capacity ? f->capacity * 2 : 64;
         struct bpa_funnel_row *rows = realloc(f->rows, capacity * sizeof *rows);
         if (!rows)
-            return f->out_of_memory = true, 1;
+            return f->failed = true, 1;
         f->rows = rows;
         f->capacity = capacity;
     }
@@ -47,7 +47,7 @@ int bpa_funnel_add_row(const char *const *values, int count, void *context)
     if ((values[1] && !row->key) || (values[2] && !row->label)) {
         free(row->key);
         free(row->label);
-        return f->out_of_memory = true, 1;
+        return f->failed = true, 1;
     }
     for (int i = 0; i < BPA_FUNNEL_STEPS; i++)
         row->entered[i] = values[3 + i] ? strtoll(values[3 + i], NULL, 10) : 0;
@@ -67,8 +67,9 @@ void bpa_funnel_free(struct bpa_funnel *f)
 
 /* Conversion c of `entered`, a share rounded to 4 decimals, written as
  * the JSON replies write reals (12 significant digits, always with a
- * point): its digits by hand, as printf's %g took a fifth of the time of
- * a year's funnel by week; or `none` when there was nothing to convert. */
+ * point): its digits by hand, as printf's formatting took a fifth of the
+ * time of a year's funnel by week; or `none` when there was nothing to
+ * convert. */
 static void conversion_out(struct bpa_text *out, const int64_t *entered, size_t c, const char *none)
 {
     int64_t whole = entered[conversions[c].whole] +
@@ -77,8 +78,8 @@ static void conversion_out(struct bpa_text *out, const int64_t *entered, size_t 
         bpa_text_put(out, none);
         return;
     }
-    double share = round((double)entered[conversions[c].part] / (double)whole * 1e4) / 1e4;
-    double ten_thousandths = round(share * 1e4);
+    double ten_thousandths = round((double)entered[conversions[c].part] / (double)whole * 1e4);
+    double share = ten_thousandths / 1e4;
     if (!(share >= 0 && share < 1e8)) { /* beyond 12 digits with 4 decimals: not a funnel's */
         char text[32];
         snprintf(text, sizeof text, "%.12g", share);

@@ -1,7 +1,7 @@
 /* The funnel report's rows and their text (handlers/reports.c): JSON and
  * CSV written straight from the rows the database counted. A year by
  * employer and week is 20,000 rows and 8 MB of JSON; built as jansson
- * objects first, it took three times as long as counting it. Both texts
+ * objects first, it took nearly three times as long as counting it. Both texts
  * come from the same rows and the same conversions, so they agree. */
 #ifndef BPA_REPORT_FUNNEL_H
 #define BPA_REPORT_FUNNEL_H
@@ -24,7 +24,7 @@ struct bpa_funnel_row {
 struct bpa_funnel {
     struct bpa_funnel_row *rows;
     size_t count, capacity;
-    bool out_of_memory;
+    bool failed; /* a row was not kept: out of memory, or not of the statement's shape */
 };
 
 /* A bpa_db_row_fn for db/reports.c's report_funnel statements: period,

@@ -6,35 +6,18 @@
 #include <string.h>
 #include <unistd.h>
 
-/* How many pairs each filter refused, and how many eligible ones scored
- * below the minimum. A pair may fail several filters: each counts. */
-struct tally {
-    uint64_t filters[BPA_FILTER_COUNT];
-    uint64_t below_min_score;
-};
-
-/* Counts a pair refused by the `failed` filters, or, eligible, scoring
- * below the minimum: in the scans below an eligible pair of an unmet
- * placement or an unplaced seeker can only be one below the minimum. */
-static void tally_add(struct tally *t, unsigned failed)
-{
-    for (unsigned i = 0; i < BPA_FILTER_COUNT; i++)
-        if (failed & (1u << i))
-            t->filters[i]++;
-    if (!failed)
-        t->below_min_score++;
-}
-
-static json_t *tally_json(const struct tally *t)
+/* {code: pairs} of the pairs each filter refused (a pair may fail several:
+ * each counts) and of the eligible ones scoring below the minimum. */
+static json_t *reasons_json(const uint64_t refused[BPA_FILTER_COUNT], uint64_t below_min_score)
 {
     json_t *reasons = json_object();
     for (unsigned i = 0; i < BPA_FILTER_COUNT; i++)
-        if (t->filters[i])
+        if (refused[i])
             json_object_set_new(reasons, bpa_match_filter_code(i),
-                                json_integer((json_int_t)t->filters[i]));
-    if (t->below_min_score)
+                                json_integer((json_int_t)refused[i]));
+    if (below_min_score)
         json_object_set_new(reasons, BPA_REPORT_BELOW_MIN_SCORE,
-                            json_integer((json_int_t)t->below_min_score));
+                            json_integer((json_int_t)below_min_score));
     return reasons;
 }
 
@@ -57,8 +40,6 @@ static bool fits(const struct bpa_match_rules *rules, const struct bpa_seeker *s
 static json_t *unmet_item(const struct bpa_match_index *index, const struct bpa_placement *p,
                           const struct bpa_unmet *u)
 {
-    struct tally t = {.below_min_score = u->below_min_score};
-    memcpy(t.filters, u->refused, sizeof t.filters);
     json_t *skills = json_object();
     for (unsigned k = 0; k < p->required_count && k < BPA_MATCH_MAX_SKILLS; k++) {
         const char *uri = bpa_vocab_text(index->vocab, p->required[k].skill);
@@ -66,7 +47,7 @@ static json_t *unmet_item(const struct bpa_match_index *index, const struct bpa_
             json_object_set_new(skills, uri, json_integer((json_int_t)u->missing[k]));
     }
     return json_pack("{s:I, s:o, s:o}", "placement_id", (json_int_t)p->id, "reasons",
-                     tally_json(&t), "missing_skills", skills);
+                     reasons_json(u->refused, u->below_min_score), "missing_skills", skills);
 }
 
 /* A coordinator's report is rare and waited for: it may use every core
@@ -100,16 +81,19 @@ json_t *bpa_report_unmet(struct bpa_match_index *index, const struct bpa_match_r
 static json_t *unplaced_item(const struct bpa_match_index *index,
                              const struct bpa_match_rules *rules, const struct bpa_seeker *s)
 {
-    struct tally t = {0};
-    for (size_t i = 0; i < index->placements.count; i++)
-        tally_add(&t, bpa_match_filters(rules, s, &index->placements.items[i], NULL));
+    uint64_t refused[BPA_FILTER_COUNT] = {0};
+    for (size_t i = 0; i < index->placements.count; i++) {
+        unsigned failed = bpa_match_filters(rules, s, &index->placements.items[i], NULL);
+        for (unsigned f = 0; f < BPA_FILTER_COUNT; f++)
+            refused[f] += (failed >> f) & 1;
+    }
     int main_reason = -1;
     for (unsigned i = 0; i < BPA_FILTER_COUNT; i++)
-        if (t.filters[i] && (main_reason < 0 || t.filters[i] > t.filters[main_reason]))
+        if (refused[i] && (main_reason < 0 || refused[i] > refused[main_reason]))
             main_reason = (int)i;
     return json_pack("{s:I, s:s?, s:o}", "seeker_id", (json_int_t)s->id, "main_reason",
                      main_reason < 0 ? NULL : bpa_match_filter_code((unsigned)main_reason),
-                     "reasons", tally_json(&t));
+                     "reasons", reasons_json(refused, 0));
 }
 
 json_t *bpa_report_unplaced(struct bpa_match_index *index, const struct bpa_match_rules *rules,

@@ -191,7 +191,7 @@ int bpa_handle_report_funnel(struct bpa_request *request)
         const char *params[] = {from, to, period ? period : "month", group};
         call_over_range(request->db, group ? "report_funnel_grouped" : "report_funnel",
                         group ? 4 : 3, params, bpa_funnel_add_row, &funnel, &status);
-        if (status == BPA_DB_OK && !funnel.out_of_memory)
+        if (status == BPA_DB_OK && !funnel.failed)
             text = csv ? bpa_funnel_csv(&funnel, &len)
                        : bpa_funnel_json(&funnel, from, to, params[2], group);
     }
@@ -793,7 +793,7 @@ static json_t *unplaced_rows(const json_t *doc, const char *table)
 {
     json_t *rows = json_array(), *group;
     size_t i;
-    if (!table || strcmp(table, "by_portal") != 0)
+    if (holds(table, "main_reasons") || holds(table, "reasons"))
         unplaced_group_rows(rows, doc, holds(table, "main_reasons"), holds(table, "reasons"));
     json_array_foreach(holds(table, "by_portal") ? json_object_get(doc, "by_portal") : NULL, i,
                        group) unplaced_group_rows(rows, group, true, true);

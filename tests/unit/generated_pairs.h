@@ -7,6 +7,8 @@
 
 #include "matcher.h"
 
+#include <math.h>
+
 #define RAD(deg) ((deg)*M_PI / 180.0)
 
 struct generated {
